@@ -1,0 +1,192 @@
+package dev.grpo4j.core.loss;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
+
+/**
+ * A validated host copy of one {@link LossInput}: what the loss needs in plain Java to check values,
+ * build masks and normalisers, and compute metrics. Arrays are row-major {@code [B * T]}.
+ */
+final class HostBatch {
+
+    final int rows;
+    final int cols;
+    final double[] logProbs;
+    /** Null when the detached current log-probs stand in. */
+    final double[] oldLogProbs;
+    /** Null unless read (beta > 0). */
+    final double[] refLogProbs;
+    /** The input mask with truncated rows zeroed when truncation masking is on. */
+    final double[] mask;
+    /** Per token: a {@code [B]} input is broadcast along its row. */
+    final double[] advantages;
+    /** Null unless given. */
+    final double[] entropies;
+    /** Null unless read (ITEM). */
+    final long[] bins;
+    final int binCount;
+    final double[] rowTokens;
+    final double activeTokens;
+
+    private HostBatch(
+            LossInput input, boolean readRef, boolean readBins, boolean maskTruncated) {
+        NDArray lp = input.logProbs();
+        rows = (int) lp.getShape().get(0);
+        cols = (int) lp.getShape().get(1);
+        logProbs = requireFinite("logProbs", HostArrays.readFloats("logProbs", lp), cols);
+        oldLogProbs =
+                input.oldLogProbs()
+                        .map(a -> requireFinite("oldLogProbs", HostArrays.readFloats("oldLogProbs", a), cols))
+                        .orElse(null);
+        refLogProbs =
+                readRef
+                        ? input.refLogProbs()
+                                .map(a -> requireFinite(
+                                        "refLogProbs", HostArrays.readFloats("refLogProbs", a), cols))
+                                .orElse(null)
+                        : null;
+        double[] inputMask = requireBinary("mask", HostArrays.readNumbers("mask", input.mask()), cols);
+        if (sum(inputMask) == 0) {
+            throw new IllegalArgumentException(
+                    "mask has no active token in any of its "
+                            + rows
+                            + " rows: there is nothing to learn from; skip the batch instead");
+        }
+        mask = maskTruncated ? truncate(inputMask, input.truncated().orElseThrow(), cols) : inputMask;
+        advantages = readAdvantages(input.advantages(), rows, cols);
+        entropies =
+                input.entropies()
+                        .map(a -> requireFinite("entropies", HostArrays.readFloats("entropies", a), cols))
+                        .orElse(null);
+        if (readBins) {
+            bins = HostArrays.readIntegers("itemBins", input.itemBins().orElseThrow());
+            long max = 0;
+            for (int k = 0; k < bins.length; k++) {
+                if (bins[k] < 0) {
+                    throw new IllegalArgumentException(
+                            "itemBins" + position(k, cols) + " is " + bins[k] + " but bins must be >= 0");
+                }
+                max = Math.max(max, bins[k]);
+            }
+            binCount = Math.toIntExact(max + 1);
+        } else {
+            bins = null;
+            binCount = 0;
+        }
+        rowTokens = HostArrays.rowSums(mask, cols);
+        activeTokens = sum(mask);
+    }
+
+    /**
+     * Reads and validates an input.
+     *
+     * @param input the input
+     * @param readRef whether the reference log-probs are needed (beta > 0); they must be present
+     * @param readBins whether item bins are needed; they must be present
+     * @param maskTruncated whether truncated rows are masked; the flags must be present
+     * @return the host copy
+     */
+    static HostBatch read(
+            LossInput input, boolean readRef, boolean readBins, boolean maskTruncated) {
+        return new HostBatch(input, readRef, readBins, maskTruncated);
+    }
+
+    /**
+     * The mean of {@code values} over active tokens (0 when there are none, as TRL's clamped count).
+     *
+     * @param values {@code [B * T]}
+     * @return the masked mean
+     */
+    double maskedMean(double[] values) {
+        double s = 0;
+        for (int k = 0; k < values.length; k++) {
+            s += mask[k] * values[k];
+        }
+        return s / Math.max(1, activeTokens);
+    }
+
+    /**
+     * The smallest or largest per-row masked mean over non-empty rows (0 when every row is empty).
+     *
+     * @param values {@code [B * T]}
+     * @param largest whether to take the maximum
+     * @return the extreme row fraction
+     */
+    double rowFractionExtreme(double[] values, boolean largest) {
+        double best = Double.NaN;
+        for (int i = 0; i < rows; i++) {
+            if (rowTokens[i] == 0) {
+                continue;
+            }
+            double s = 0;
+            for (int t = 0; t < cols; t++) {
+                s += mask[i * cols + t] * values[i * cols + t];
+            }
+            double f = s / rowTokens[i];
+            if (Double.isNaN(best) || (largest ? f > best : f < best)) {
+                best = f;
+            }
+        }
+        return Double.isNaN(best) ? 0 : best;
+    }
+
+    static double[] requireFinite(String name, double[] values, int cols) {
+        for (int k = 0; k < values.length; k++) {
+            if (!Double.isFinite(values[k])) {
+                throw new IllegalArgumentException(
+                        name
+                                + position(k, cols)
+                                + " is "
+                                + values[k]
+                                + "; every entry must be finite, padding included");
+            }
+        }
+        return values;
+    }
+
+    static double[] requireBinary(String name, double[] values, int cols) {
+        for (int k = 0; k < values.length; k++) {
+            if (values[k] != 0 && values[k] != 1) {
+                throw new IllegalArgumentException(
+                        name + " must hold only 0 and 1 but " + name + position(k, cols) + " is " + values[k]);
+            }
+        }
+        return values;
+    }
+
+    private static double[] readAdvantages(NDArray array, int rows, int cols) {
+        double[] values = HostArrays.readFloats("advantages", array);
+        boolean perRow = array.getShape().dimension() == 1;
+        requireFinite("advantages", values, perRow ? 0 : cols);
+        if (!perRow) {
+            return values;
+        }
+        double[] out = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            Arrays.fill(out, i * cols, (i + 1) * cols, values[i]);
+        }
+        return out;
+    }
+
+    private static double[] truncate(double[] mask, NDArray truncated, int cols) {
+        double[] flags = requireBinary("truncated", HostArrays.readNumbers("truncated", truncated), 0);
+        double[] out = mask.clone();
+        for (int k = 0; k < out.length; k++) {
+            out[k] *= 1 - flags[k / cols];
+        }
+        return out;
+    }
+
+    /** {@code "[row, col]"} for a {@code [B, T]} array, {@code "[k]"} when {@code cols} is 0. */
+    private static String position(int k, int cols) {
+        return cols == 0 ? "[" + k + "]" : "[" + k / cols + ", " + k % cols + "]";
+    }
+
+    private static double sum(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s;
+    }
+}
