@@ -15,8 +15,8 @@ import java.util.OptionalDouble;
  * {@code L} the constant length (TRL's {@code max_completion_length}):
  *
  * <ul>
- *   <li>{@link #TOKEN_MEAN}: {@code 1 / N}, N = the token normaliser, by default {@code max(1, sum_i
- *       n_i)}; TRL's bnpo, dapo and cispo, verl's {@code token-mean}.
+ *   <li>{@link #TOKEN_MEAN}: {@code 1 / N}, N = the token normaliser, by default {@code max(1,
+ *       sum_i n_i)}; TRL's bnpo, dapo and cispo, verl's {@code token-mean}.
  *   <li>{@link #SEQ_MEAN_TOKEN_MEAN}: {@code 1 / (R n_i)} for non-empty rows; verl.
  *   <li>{@link #SEQ_MEAN_TOKEN_SUM}: {@code 1 / R}; verl.
  *   <li>{@link #SEQ_MEAN_TOKEN_SUM_NORM}: {@code 1 / L}; verl (which does not divide by a row count
@@ -32,8 +32,8 @@ import java.util.OptionalDouble;
  * {@code 1e-8} to its per-sequence token counts; these modes divide exactly.
  *
  * <p>Worked example (ALGORITHMS.md section 2): {@code l = [[1,2,3,0],[4,0,0,0]]}, {@code mask =
- * [[1,1,1,0],[1,0,0,0]]}, {@code L = 4}: token-mean 2.5, seq-mean-token-mean 3.0, seq-mean-token-sum
- * 5.0, seq-mean-token-sum-norm 2.5, and TRL's dr_grpo 1.25.
+ * [[1,1,1,0],[1,0,0,0]]}, {@code L = 4}: token-mean 2.5, seq-mean-token-mean 3.0,
+ * seq-mean-token-sum 5.0, seq-mean-token-sum-norm 2.5, and TRL's dr_grpo 1.25.
  */
 public enum Aggregation {
     /** {@code sum S / N}, N the token normaliser (default: the active-token count, at least 1). */

@@ -11,10 +11,10 @@ import java.util.OptionalDouble;
  *       clip_ratio_low} and {@code clip_ratio_high}). For {@link LossType#CISPO} {@code high} is
  *       instead the cap on the stop-gradient weight itself (the CISPO paper uses 5.0).
  *   <li>{@code delta}: INTELLECT-2's two-sided clipping; the unclipped branch uses {@code min(w,
- *       delta)}, so a negative advantage cannot push the loss up without bound. Must exceed {@code 1 +
- *       high}.
- *   <li>{@code dualClip}: verl's {@code clip_ratio_c}; for a negative advantage the per-token loss is
- *       capped at {@code -A * c}. Must exceed 1.
+ *       delta)}, so a negative advantage cannot push the loss up without bound. Must exceed {@code
+ *       1 + high}.
+ *   <li>{@code dualClip}: verl's {@code clip_ratio_c}; for a negative advantage the per-token loss
+ *       is capped at {@code -A * c}. Must exceed 1.
  * </ul>
  *
  * @param low epsilon low, in {@code [0, 1)}

@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Copies between NDArrays and Java arrays without creating any NDArray in the source's manager.
  *
- * <p>The loss reads its small {@code [B, T]} inputs to the host once, to validate them and to compute
- * masks, normalisers and metrics in plain Java, then creates what the graph needs in the manager of
- * the log-probs. That keeps every temporary in the caller's per-step scope, whichever managers the
- * inputs came from.
+ * <p>The loss reads its small {@code [B, T]} inputs to the host once, to validate them and to
+ * compute masks, normalisers and metrics in plain Java, then creates what the graph needs in the
+ * manager of the log-probs. That keeps every temporary in the caller's per-step scope, whichever
+ * managers the inputs came from.
  */
 final class HostArrays {
 
@@ -91,7 +91,9 @@ final class HostArrays {
                 return out;
             default:
                 throw new IllegalArgumentException(
-                        name + " must be an integer array (int8, uint8, int32, int64) but was " + type);
+                        name
+                                + " must be an integer array (int8, uint8, int32, int64) but was "
+                                + type);
         }
     }
 
@@ -116,7 +118,8 @@ final class HostArrays {
     }
 
     /**
-     * Spreads per-row weights over the active tokens: {@code out[i, t] = mask[i, t] * rowWeights[i]}.
+     * Spreads per-row weights over the active tokens: {@code out[i, t] = mask[i, t] *
+     * rowWeights[i]}.
      *
      * @param mask {@code [B * T]} 0/1 values
      * @param rowWeights {@code [B]}

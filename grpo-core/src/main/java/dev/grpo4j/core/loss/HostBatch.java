@@ -4,59 +4,83 @@ import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 
 /**
- * A validated host copy of one {@link LossInput}: what the loss needs in plain Java to check values,
- * build masks and normalisers, and compute metrics. Arrays are row-major {@code [B * T]}.
+ * A validated host copy of one {@link LossInput}: what the loss needs in plain Java to check
+ * values, build masks and normalisers, and compute metrics. Arrays are row-major {@code [B * T]}.
  */
 final class HostBatch {
 
     final int rows;
     final int cols;
     final double[] logProbs;
+
     /** Null when the detached current log-probs stand in. */
     final double[] oldLogProbs;
+
     /** Null unless read (beta > 0). */
     final double[] refLogProbs;
+
     /** The input mask with truncated rows zeroed when truncation masking is on. */
     final double[] mask;
+
     /** Per token: a {@code [B]} input is broadcast along its row. */
     final double[] advantages;
+
     /** Null unless given. */
     final double[] entropies;
+
     /** Null unless read (ITEM). */
     final long[] bins;
+
     final int binCount;
     final double[] rowTokens;
     final double activeTokens;
 
-    private HostBatch(
-            LossInput input, boolean readRef, boolean readBins, boolean maskTruncated) {
+    private HostBatch(LossInput input, boolean readRef, boolean readBins, boolean maskTruncated) {
         NDArray lp = input.logProbs();
         rows = (int) lp.getShape().get(0);
         cols = (int) lp.getShape().get(1);
         logProbs = requireFinite("logProbs", HostArrays.readFloats("logProbs", lp), cols);
         oldLogProbs =
                 input.oldLogProbs()
-                        .map(a -> requireFinite("oldLogProbs", HostArrays.readFloats("oldLogProbs", a), cols))
+                        .map(
+                                a ->
+                                        requireFinite(
+                                                "oldLogProbs",
+                                                HostArrays.readFloats("oldLogProbs", a),
+                                                cols))
                         .orElse(null);
         refLogProbs =
                 readRef
                         ? input.refLogProbs()
-                                .map(a -> requireFinite(
-                                        "refLogProbs", HostArrays.readFloats("refLogProbs", a), cols))
+                                .map(
+                                        a ->
+                                                requireFinite(
+                                                        "refLogProbs",
+                                                        HostArrays.readFloats("refLogProbs", a),
+                                                        cols))
                                 .orElse(null)
                         : null;
-        double[] inputMask = requireBinary("mask", HostArrays.readNumbers("mask", input.mask()), cols);
+        double[] inputMask =
+                requireBinary("mask", HostArrays.readNumbers("mask", input.mask()), cols);
         if (sum(inputMask) == 0) {
             throw new IllegalArgumentException(
                     "mask has no active token in any of its "
                             + rows
                             + " rows: there is nothing to learn from; skip the batch instead");
         }
-        mask = maskTruncated ? truncate(inputMask, input.truncated().orElseThrow(), cols) : inputMask;
+        mask =
+                maskTruncated
+                        ? truncate(inputMask, input.truncated().orElseThrow(), cols)
+                        : inputMask;
         advantages = readAdvantages(input.advantages(), rows, cols);
         entropies =
                 input.entropies()
-                        .map(a -> requireFinite("entropies", HostArrays.readFloats("entropies", a), cols))
+                        .map(
+                                a ->
+                                        requireFinite(
+                                                "entropies",
+                                                HostArrays.readFloats("entropies", a),
+                                                cols))
                         .orElse(null);
         if (readBins) {
             bins = HostArrays.readIntegers("itemBins", input.itemBins().orElseThrow());
@@ -64,7 +88,11 @@ final class HostBatch {
             for (int k = 0; k < bins.length; k++) {
                 if (bins[k] < 0) {
                     throw new IllegalArgumentException(
-                            "itemBins" + position(k, cols) + " is " + bins[k] + " but bins must be >= 0");
+                            "itemBins"
+                                    + position(k, cols)
+                                    + " is "
+                                    + bins[k]
+                                    + " but bins must be >= 0");
                 }
                 max = Math.max(max, bins[k]);
             }
@@ -92,7 +120,8 @@ final class HostBatch {
     }
 
     /**
-     * The mean of {@code values} over active tokens (0 when there are none, as TRL's clamped count).
+     * The mean of {@code values} over active tokens (0 when there are none, as TRL's clamped
+     * count).
      *
      * @param values {@code [B * T]}
      * @return the masked mean
@@ -130,6 +159,89 @@ final class HostBatch {
         return Double.isNaN(best) ? 0 : best;
     }
 
+    /**
+     * The top-entropy-quantile filter: 1 for an active token whose entropy is at least the {@code
+     * (1 - rho)} quantile (linear interpolation, as {@code torch.quantile}) of the active tokens'
+     * entropies, else 0. All zeros when no token is active.
+     *
+     * @param rho the kept fraction, in {@code (0, 1]}
+     * @return {@code [B * T]}
+     */
+    double[] entropyKeep(double rho) {
+        double[] active = new double[(int) activeTokens];
+        int n = 0;
+        for (int k = 0; k < mask.length; k++) {
+            if (mask[k] == 1) {
+                active[n++] = entropies[k];
+            }
+        }
+        double[] keep = new double[mask.length];
+        if (n == 0) {
+            return keep;
+        }
+        Arrays.sort(active);
+        double position = (1 - rho) * (n - 1);
+        int below = (int) Math.floor(position);
+        int above = (int) Math.ceil(position);
+        double threshold = active[below] + (position - below) * (active[above] - active[below]);
+        for (int k = 0; k < keep.length; k++) {
+            keep[k] = mask[k] == 1 && entropies[k] >= threshold ? 1 : 0;
+        }
+        return keep;
+    }
+
+    /**
+     * verl's {@code ppo_kl}: the masked mean of {@code lp_old - lp}; 0 without old log-probs.
+     *
+     * @return the approximate KL to the behaviour policy
+     */
+    double ppoKl() {
+        if (oldLogProbs == null) {
+            return 0;
+        }
+        double[] diff = new double[logProbs.length];
+        for (int k = 0; k < diff.length; k++) {
+            diff[k] = oldLogProbs[k] - logProbs[k];
+        }
+        return maskedMean(diff);
+    }
+
+    /**
+     * Explains a non-finite loss from finite inputs: some exponential overflowed, so name the
+     * largest active log-ratios against the old and the reference policy.
+     *
+     * @param value the loss value
+     * @return the message
+     */
+    String overflowMessage(double value) {
+        StringBuilder s =
+                new StringBuilder("the loss is ")
+                        .append(value)
+                        .append(" although every input is finite: an exponential overflowed");
+        appendLargest(s, "lp - lp_old", oldLogProbs);
+        appendLargest(s, "lp - lp_ref", refLogProbs);
+        return s.toString();
+    }
+
+    private void appendLargest(StringBuilder s, String what, double[] other) {
+        if (other == null) {
+            return;
+        }
+        int best = 0;
+        for (int k = 1; k < other.length; k++) {
+            if (mask[k] * Math.abs(logProbs[k] - other[k])
+                    > mask[best] * Math.abs(logProbs[best] - other[best])) {
+                best = k;
+            }
+        }
+        s.append("; largest |")
+                .append(what)
+                .append("| is ")
+                .append(Math.abs(logProbs[best] - other[best]))
+                .append(" at ")
+                .append(position(best, cols));
+    }
+
     static double[] requireFinite(String name, double[] values, int cols) {
         for (int k = 0; k < values.length; k++) {
             if (!Double.isFinite(values[k])) {
@@ -148,7 +260,12 @@ final class HostBatch {
         for (int k = 0; k < values.length; k++) {
             if (values[k] != 0 && values[k] != 1) {
                 throw new IllegalArgumentException(
-                        name + " must hold only 0 and 1 but " + name + position(k, cols) + " is " + values[k]);
+                        name
+                                + " must hold only 0 and 1 but "
+                                + name
+                                + position(k, cols)
+                                + " is "
+                                + values[k]);
             }
         }
         return values;
@@ -169,7 +286,8 @@ final class HostBatch {
     }
 
     private static double[] truncate(double[] mask, NDArray truncated, int cols) {
-        double[] flags = requireBinary("truncated", HostArrays.readNumbers("truncated", truncated), 0);
+        double[] flags =
+                requireBinary("truncated", HostArrays.readNumbers("truncated", truncated), 0);
         double[] out = mask.clone();
         for (int k = 0; k < out.length; k++) {
             out[k] *= 1 - flags[k / cols];

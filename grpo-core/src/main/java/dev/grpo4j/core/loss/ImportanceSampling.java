@@ -15,16 +15,17 @@ import java.util.Locale;
  *       geometric mean of the row's token ratios, shared by all its tokens; its gradient reaches
  *       every token of the row ({@code dw_i / dlp_t = w_i mask_t / n_i}), as in TRL. verl's GSPO
  *       instead builds the per-token ratio {@code sg(w_i) * pi_t / sg(pi_t)}: the same value, but
- *       token t's gradient is {@code w_i} times that token's own loss weight rather than the row's
- *       average weight. The two gradients agree whenever each row's token weights sum to one, e.g.
- *       under {@link Aggregation#SEQ_MEAN_TOKEN_MEAN} (verl's GSPO default) with per-row advantages,
- *       and differ under other aggregations. verl also clamps the log-ratio at 10; TRL does not, and
- *       neither does this level.
+ *       each token's own loss term sends its gradient only to that token's log-prob, whereas here
+ *       the row's terms are summed and the total is shared evenly ({@code 1 / n_i}) among the row's
+ *       tokens. Since every aggregation weighs all tokens of a row alike, the two gradients agree
+ *       whenever the per-token terms of a row have equal derivatives (per-row advantages, no
+ *       entropy filter) and differ with per-token advantages or the entropy filter. verl also
+ *       clamps the log-ratio at 10; TRL does not, and neither does this level.
  *   <li>{@link #ITEM} (Rank-GRPO): tokens carry an item bin ({@code [B, T]} non-negative integers);
- *       every token of bin b of row i uses {@code w = exp(g_ib)}, {@code g_ib} the mean of {@code r}
- *       over the active tokens of that bin (count clamped to 1), and the gradient reaches every token
- *       of the bin. Worked example: log-ratios {@code [0.3, 0.0, -0.15]} in one bin give {@code w =
- *       exp(0.05) = 1.051271} for all three tokens.
+ *       every token of bin b of row i uses {@code w = exp(g_ib)}, {@code g_ib} the mean of {@code
+ *       r} over the active tokens of that bin (count clamped to 1), and the gradient reaches every
+ *       token of the bin. Worked example: log-ratios {@code [0.3, 0.0, -0.15]} in one bin give
+ *       {@code w = exp(0.05) = 1.051271} for all three tokens.
  * </ul>
  */
 public enum ImportanceSampling {

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Per-token estimators of {@code KL(pi || pi_ref)} from the sampled token's log-probabilities, used as
- * the penalty {@code beta * kl} added to each token's loss (Schulman's k1/k2/k3 notation, as in TRL
- * and verl's {@code kl_penalty}).
+ * Per-token estimators of {@code KL(pi || pi_ref)} from the sampled token's log-probabilities, used
+ * as the penalty {@code beta * kl} added to each token's loss (Schulman's k1/k2/k3 notation, as in
+ * TRL and verl's {@code kl_penalty}).
  *
  * <p>With {@code x = lp - lp_ref}:
  *
@@ -16,13 +16,13 @@ import java.util.Locale;
  *   <li>{@link #ABS}: {@code |x|};
  *   <li>{@link #K2}: {@code x^2 / 2} (verl's "mse");
  *   <li>{@link #K3}: {@code exp(-x) + x - 1} (TRL's estimator; unbiased and never negative);
- *   <li>{@link #LOW_VAR_KL}: k3 with {@code -x} clamped to {@code [-20, 20]} and the result to {@code
- *       [-10, 10]} (verl's default; verl also spells it "k3");
+ *   <li>{@link #LOW_VAR_KL}: k3 with {@code -x} clamped to {@code [-20, 20]} and the result to
+ *       {@code [-10, 10]} (verl's default; verl also spells it "k3");
  *   <li>{@link #K3_PLUS}: the value of k3 with the gradient of k2 (verl's straight-through "k3+").
  * </ul>
  *
- * <p>Worked example: {@code lp = -1.0, lp_ref = -1.2} gives k3 = 0.0187308; {@code lp = -2.0, lp_ref =
- * -1.0} gives 0.7182818; equal log-probs give 0.
+ * <p>Worked example: {@code lp = -1.0, lp_ref = -1.2} gives k3 = 0.0187308; {@code lp = -2.0,
+ * lp_ref = -1.0} gives 0.7182818; equal log-probs give 0.
  */
 public enum KlEstimator {
     /** {@code lp - lp_ref}. */
@@ -104,10 +104,11 @@ public enum KlEstimator {
     abstract NDArray fromLogRatio(NDArray x);
 
     /**
-     * Parses a name case-insensitively: {@code k1} (or {@code kl}), {@code abs}, {@code k2} (or {@code
-     * mse}), {@code k3}, {@code low_var_kl}, {@code k3+}, or a constant's name.
+     * Parses a name case-insensitively: {@code k1} (or {@code kl}), {@code abs}, {@code k2} (or
+     * {@code mse}), {@code k3}, {@code low_var_kl}, {@code k3+}, or a constant's name.
      *
-     * <p>Note that verl reads "k3" as its clamped {@code low_var_kl}; here "k3" is TRL's unclamped k3.
+     * <p>Note that verl reads "k3" as its clamped {@code low_var_kl}; here "k3" is TRL's unclamped
+     * k3.
      *
      * @param name the name
      * @return the estimator

@@ -13,23 +13,25 @@ import java.util.OptionalDouble;
  *
  * <ul>
  *   <li>{@code logProbs} (required): {@code [B, T]} float32 or float64 log-probabilities of the
- *       sampled tokens under the current policy, differentiable; its type is the loss's type and its
- *       manager owns every intermediate.
- *   <li>{@code advantages} (required): {@code [B]} (broadcast to the row's tokens) or {@code [B, T]}.
+ *       sampled tokens under the current policy, differentiable; its type is the loss's type and
+ *       its manager owns every intermediate.
+ *   <li>{@code advantages} (required): {@code [B]} (broadcast to the row's tokens) or {@code [B,
+ *       T]}.
  *   <li>{@code mask} (required): {@code [B, T]} 0/1, 1 for a token that enters the loss.
  *   <li>{@code oldLogProbs}: {@code [B, T]} under the behaviour policy. Absent: the detached {@code
- *       logProbs} are used, so every ratio is 1 and the gradient is {@code A * grad(lp)}, as TRL does
- *       when each generation batch is used for a single optimizer step ({@code num_iterations = 1}).
+ *       logProbs} are used, so every ratio is 1 and the gradient is {@code A * grad(lp)}, as TRL
+ *       does when each generation batch is used for a single optimizer step ({@code num_iterations
+ *       = 1}).
  *   <li>{@code refLogProbs}: {@code [B, T]} under the reference policy; required when beta > 0.
  *   <li>{@code entropies}: {@code [B, T]} per-token entropies (no gradient); required by the
  *       top-entropy-quantile filter, and reported as the {@code entropy} metric when given.
  *   <li>{@code itemBins}: {@code [B, T]} non-negative integer bins; required by {@link
  *       ImportanceSampling#ITEM}.
- *   <li>{@code truncated}: {@code [B]} 0/1, 1 for a completion cut off by the length limit; read only
- *       when truncated completions are masked.
- *   <li>{@code tokenNormalizer}: the N of {@link Aggregation#TOKEN_MEAN}, e.g. the active-token count
- *       of the whole accumulated batch when this call sees one micro-batch of it; by default this
- *       batch's active-token count.
+ *   <li>{@code truncated}: {@code [B]} 0/1, 1 for a completion cut off by the length limit; read
+ *       only when truncated completions are masked.
+ *   <li>{@code tokenNormalizer}: the N of {@link Aggregation#TOKEN_MEAN}, e.g. the active-token
+ *       count of the whole accumulated batch when this call sees one micro-batch of it; by default
+ *       this batch's active-token count.
  * </ul>
  *
  * <p>All values must be finite everywhere, padding included. The arrays stay owned by the caller;

@@ -9,22 +9,25 @@ import java.util.Locale;
  *
  * <table>
  *   <caption>Loss types</caption>
- *   <tr><th>type</th><th>per-token policy term</th><th>default aggregation</th><th>/ accum.</th></tr>
- *   <tr><td>GRPO</td><td>clipped</td><td>{@link Aggregation#ROW_MEAN_TOKEN_MEAN}</td><td>yes</td></tr>
+ *   <tr><th>type</th><th>policy term</th><th>default aggregation</th><th>/ accum.</th></tr>
+ *   <tr><td>GRPO</td><td>clipped</td>
+ *       <td>{@link Aggregation#ROW_MEAN_TOKEN_MEAN}</td><td>yes</td></tr>
  *   <tr><td>BNPO</td><td>clipped</td><td>{@link Aggregation#TOKEN_MEAN}</td><td>yes</td></tr>
- *   <tr><td>DR_GRPO</td><td>clipped</td><td>{@link Aggregation#ROW_MEAN_TOKEN_SUM_NORM}</td>
- *       <td>yes</td></tr>
+ *   <tr><td>DR_GRPO</td><td>clipped</td>
+ *       <td>{@link Aggregation#ROW_MEAN_TOKEN_SUM_NORM}</td><td>yes</td></tr>
  *   <tr><td>DAPO</td><td>clipped</td><td>{@link Aggregation#TOKEN_MEAN}</td><td>no</td></tr>
- *   <tr><td>CISPO</td><td>{@code -sg(min(w, eps_high)) A lp}</td><td>{@link Aggregation#TOKEN_MEAN}
- *       </td><td>no</td></tr>
+ *   <tr><td>CISPO</td><td>{@code -sg(min(w, eps_high)) A lp}</td>
+ *       <td>{@link Aggregation#TOKEN_MEAN}</td><td>no</td></tr>
  *   <tr><td>SAPO</td><td>{@code -A (4/tau) sigmoid(tau (w - 1))}</td>
  *       <td>{@link Aggregation#ROW_MEAN_TOKEN_MEAN}</td><td>yes</td></tr>
- *   <tr><td>LUSPO</td><td>clipped</td><td>{@link Aggregation#ROW_MEAN_TOKEN_SUM}</td><td>yes</td></tr>
+ *   <tr><td>LUSPO</td><td>clipped</td>
+ *       <td>{@link Aggregation#ROW_MEAN_TOKEN_SUM}</td><td>yes</td></tr>
  * </table>
  *
  * <p>"Clipped" is {@code -min(w' A, clamp(w, 1 - eps_low, 1 + eps_high) A)} with {@code w' = min(w,
- * delta)} when delta is set, and verl's dual clip when enabled. DAPO and CISPO divide by a token count
- * that already spans the accumulated batch (the explicit normaliser), so they are not divided again.
+ * delta)} when delta is set, and verl's dual clip when enabled. DAPO and CISPO divide by a token
+ * count that already spans the accumulated batch (the explicit normaliser), so they are not divided
+ * again.
  *
  * <p>LUSPO in TRL multiplies each (sequence-level) loss by the row's length and averages over rows;
  * with per-token losses that is the mean over rows of each row's token sum, which is what {@link
@@ -124,6 +127,7 @@ public enum LossType {
                 "unknown loss type '"
                         + name
                         + "'; accepted names: "
-                        + String.join(", ", Arrays.stream(values()).map(LossType::trlName).toList()));
+                        + String.join(
+                                ", ", Arrays.stream(values()).map(LossType::trlName).toList()));
     }
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
+import dev.grpo4j.core.util.Checks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -33,14 +33,14 @@ import java.util.OptionalDouble;
  *       lp_old} (ratio 1 when no old log-probs are given);
  *   <li>the loss type's policy term ({@link LossType});
  *   <li>times the top-entropy-quantile mask, when {@code rho < 1}: keep tokens whose entropy is at
- *       least the {@code (1 - rho)} quantile (linear interpolation, as {@code torch.quantile}) of the
- *       entropies of all active tokens; applies to the policy term only;
+ *       least the {@code (1 - rho)} quantile (linear interpolation, as {@code torch.quantile}) of
+ *       the entropies of all active tokens; applies to the policy term only;
  *   <li>plus {@code beta * kl} with the chosen {@link KlEstimator} (times w with {@link
  *       Builder#optKlBiasCorrection}).
  * </ol>
  *
- * <p><b>Then</b> the {@link Aggregation} (the loss type's default unless overridden), divided by the
- * gradient-accumulation step count for the types TRL divides ({@link
+ * <p><b>Then</b> the {@link Aggregation} (the loss type's default unless overridden), divided by
+ * the gradient-accumulation step count for the types TRL divides ({@link
  * LossType#dividesByAccumulationSteps()}).
  *
  * <p><b>Metrics</b> (plain doubles, no gradient). "Masked mean" is over the active tokens of the
@@ -49,7 +49,8 @@ import java.util.OptionalDouble;
  *
  * <ul>
  *   <li>{@code clip_ratio/low_mean}: masked mean of {@code [w < 1 - eps_low and A < 0]};
- *   <li>{@code clip_ratio/low_min}: the smallest per-row fraction of such tokens, over non-empty rows;
+ *   <li>{@code clip_ratio/low_min}: the smallest per-row fraction of such tokens, over non-empty
+ *       rows;
  *   <li>{@code clip_ratio/high_mean}: masked mean of {@code [w > 1 + eps_high and A > 0]};
  *   <li>{@code clip_ratio/high_max}: the largest per-row fraction of such tokens;
  *   <li>{@code clip_ratio/region_mean}: masked mean of either;
@@ -64,10 +65,10 @@ import java.util.OptionalDouble;
  *   <li>{@code entropy}: masked mean of the given entropies, only when entropies are given.
  * </ul>
  *
- * <p><b>Empty input.</b> A batch with no rows or no columns, or an input mask without a single active
- * token, is rejected as a bug in the caller. A batch whose active tokens are all removed by
- * truncation masking is legitimate (every completion hit the length limit) and gives a loss of 0 with
- * zero gradient, and metrics of 0.
+ * <p><b>Empty input.</b> A batch with no rows or no columns, or an input mask without a single
+ * active token, is rejected as a bug in the caller. A batch whose active tokens are all removed by
+ * truncation masking is legitimate (every completion hit the length limit) and gives a loss of 0
+ * with zero gradient, and metrics of 0.
  *
  * <p><b>Memory.</b> {@link #compute(LossInput)} creates every intermediate in the manager of the
  * log-probs, the caller's per-step scope, and attaches nothing to the managers of the other inputs.
@@ -107,9 +108,9 @@ public final class PolicyGradientLoss {
     }
 
     /**
-     * A builder with TRL's defaults: DAPO, epsilon 0.2 on both sides, no delta, no dual clip, beta 0,
-     * k3, token-level weights, max completion length 512, one accumulation step, SAPO temperatures
-     * 1.0 and 1.05, no truncation masking, no entropy filter.
+     * A builder with TRL's defaults: DAPO, epsilon 0.2 on both sides, no delta, no dual clip, beta
+     * 0, k3, token-level weights, max completion length 512, one accumulation step, SAPO
+     * temperatures 1.0 and 1.05, no truncation masking, no entropy filter.
      *
      * @return a new builder
      */
@@ -121,8 +122,8 @@ public final class PolicyGradientLoss {
      * Computes the loss from the five common inputs; see {@link #compute(LossInput)}.
      *
      * @param logProbs {@code [B, T]} float32 or float64, differentiable
-     * @param oldLogProbs {@code [B, T]}, or null to use the detached {@code logProbs} (ratio 1, as TRL
-     *     with one optimizer step per generation batch)
+     * @param oldLogProbs {@code [B, T]}, or null to use the detached {@code logProbs} (ratio 1, as
+     *     TRL with one optimizer step per generation batch)
      * @param refLogProbs {@code [B, T]}, or null when beta is 0
      * @param advantages {@code [B]} or {@code [B, T]}
      * @param mask {@code [B, T]} 0/1
@@ -149,18 +150,21 @@ public final class PolicyGradientLoss {
      * Computes the loss.
      *
      * @param input the batch
-     * @return a scalar loss of the log-probs' type, in their manager, differentiable w.r.t. them, and
-     *     the metrics described above
-     * @throws IllegalArgumentException naming the offending value: a non-finite or non-0/1 entry (with
-     *     its array and position), a missing input this configuration needs, an input mask without
-     *     active tokens, or a loss that overflowed to a non-finite value
+     * @return a scalar loss of the log-probs' type, in their manager, differentiable w.r.t. them,
+     *     and the metrics described above
+     * @throws IllegalArgumentException naming the offending value: a non-finite or non-0/1 entry
+     *     (with its array and position), a missing input this configuration needs, an input mask
+     *     without active tokens, or a loss that overflowed to a non-finite value
      */
     public LossOutput compute(LossInput input) {
         Objects.requireNonNull(input, "input");
         requireInputsFor(input);
         HostBatch host =
                 HostBatch.read(
-                        input, beta > 0, importanceSampling.needsItemBins(), maskTruncatedCompletions);
+                        input,
+                        beta > 0,
+                        importanceSampling.needsItemBins(),
+                        maskTruncatedCompletions);
         NDArray lp = input.logProbs();
         NDManager manager = lp.getManager();
         DataType type = lp.getDataType();
@@ -178,7 +182,10 @@ public final class PolicyGradientLoss {
         NDArray w = importanceSampling.logWeights(logRatio, mask, bins, host.binCount).exp();
         NDArray perToken = lossType.surrogate().tokenLoss(w, adv, lp, this);
         if (topEntropyQuantile < 1) {
-            perToken = perToken.mul(HostArrays.create(manager, entropyKeep(host), shape, type));
+            perToken =
+                    perToken.mul(
+                            HostArrays.create(
+                                    manager, host.entropyKeep(topEntropyQuantile), shape, type));
         }
         NDArray kl = null;
         if (beta > 0) {
@@ -190,7 +197,8 @@ public final class PolicyGradientLoss {
             perToken = perToken.add(kl.mul(beta));
         }
         double[] rowWeights =
-                aggregation.rowWeights(host.rowTokens, input.tokenNormalizer(), maxCompletionLength);
+                aggregation.rowWeights(
+                        host.rowTokens, input.tokenNormalizer(), maxCompletionLength);
         if (lossType.dividesByAccumulationSteps()) {
             for (int i = 0; i < rowWeights.length; i++) {
                 rowWeights[i] /= gradientAccumulationSteps;
@@ -201,11 +209,11 @@ public final class PolicyGradientLoss {
 
         double value = HostArrays.readFloats("loss", loss)[0];
         if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(overflowMessage(value, host));
+            throw new IllegalArgumentException(host.overflowMessage(value));
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         lossType.surrogate().addMetrics(metrics, host, HostArrays.readFloats("w", w), this);
-        metrics.put("ppo_kl", ppoKl(host));
+        metrics.put("ppo_kl", host.ppoKl());
         if (kl != null) {
             metrics.put("kl", host.maskedMean(HostArrays.readFloats("kl", kl)));
         }
@@ -243,76 +251,10 @@ public final class PolicyGradientLoss {
             throw new IllegalArgumentException(
                     "a token normalizer ("
                             + input.tokenNormalizer().getAsDouble()
-                            + ") applies only to token-mean aggregation, but this loss aggregates with "
+                            + ") applies only to token-mean aggregation, but this loss aggregates"
+                            + " with "
                             + aggregation.spelling());
         }
-    }
-
-    /** Keeps active tokens whose entropy reaches the {@code (1 - rho)} quantile of active ones. */
-    private double[] entropyKeep(HostBatch host) {
-        double[] active = new double[(int) host.activeTokens];
-        int n = 0;
-        for (int k = 0; k < host.mask.length; k++) {
-            if (host.mask[k] == 1) {
-                active[n++] = host.entropies[k];
-            }
-        }
-        double[] keep = new double[host.mask.length];
-        if (n == 0) {
-            return keep;
-        }
-        Arrays.sort(active);
-        double position = (1 - topEntropyQuantile) * (n - 1);
-        int below = (int) Math.floor(position);
-        int above = (int) Math.ceil(position);
-        double threshold = active[below] + (position - below) * (active[above] - active[below]);
-        for (int k = 0; k < keep.length; k++) {
-            keep[k] = host.mask[k] == 1 && host.entropies[k] >= threshold ? 1 : 0;
-        }
-        return keep;
-    }
-
-    private static double ppoKl(HostBatch host) {
-        if (host.oldLogProbs == null) {
-            return 0;
-        }
-        double[] diff = new double[host.logProbs.length];
-        for (int k = 0; k < diff.length; k++) {
-            diff[k] = host.oldLogProbs[k] - host.logProbs[k];
-        }
-        return host.maskedMean(diff);
-    }
-
-    private static String overflowMessage(double value, HostBatch host) {
-        StringBuilder s =
-                new StringBuilder("the loss is ")
-                        .append(value)
-                        .append(" although every input is finite: an exponential overflowed");
-        appendLargest(s, "lp - lp_old", host, host.oldLogProbs);
-        appendLargest(s, "lp - lp_ref", host, host.refLogProbs);
-        return s.toString();
-    }
-
-    private static void appendLargest(StringBuilder s, String what, HostBatch host, double[] other) {
-        if (other == null) {
-            return;
-        }
-        int best = 0;
-        for (int k = 1; k < other.length; k++) {
-            if (host.mask[k] * Math.abs(host.logProbs[k] - other[k])
-                    > host.mask[best] * Math.abs(host.logProbs[best] - other[best])) {
-                best = k;
-            }
-        }
-        s.append("; largest |")
-                .append(what)
-                .append("| is ")
-                .append(Math.abs(host.logProbs[best] - other[best]))
-                .append(" at [")
-                .append(best / host.cols)
-                .append(", ")
-                .append(best % host.cols)
-                .append(']');
     }
 
     /**
@@ -380,7 +322,8 @@ public final class PolicyGradientLoss {
     }
 
     /**
-     * The constant length L of the {@code _NORM} aggregations (TRL's {@code max_completion_length}).
+     * The constant length L of the {@code _NORM} aggregations (TRL's {@code
+     * max_completion_length}).
      *
      * @return L
      */
@@ -463,6 +406,7 @@ public final class PolicyGradientLoss {
                 + topEntropyQuantile
                 + '}';
     }
+
     /** Builds a {@link PolicyGradientLoss}; every setter validates its argument at once. */
     public static final class Builder {
         private LossType lossType = LossType.DAPO;
@@ -497,8 +441,8 @@ public final class PolicyGradientLoss {
         }
 
         /**
-         * Sets epsilon low and high (default 0.2 and 0.2; DAPO recommends 0.28 high). For CISPO, high
-         * is the cap on the importance weight itself (5.0 recommended).
+         * Sets epsilon low and high (default 0.2 and 0.2; DAPO recommends 0.28 high). For CISPO,
+         * high is the cap on the importance weight itself (5.0 recommended).
          *
          * @param low epsilon low, in {@code [0, 1)}
          * @param high epsilon high, finite and {@code >= 0}
@@ -511,8 +455,8 @@ public final class PolicyGradientLoss {
         }
 
         /**
-         * Turns on INTELLECT-2's two-sided clipping: the unclipped ratio is capped at delta (off unless
-         * called). Applies to the clipped loss types.
+         * Turns on INTELLECT-2's two-sided clipping: the unclipped ratio is capped at delta (off
+         * unless called). Applies to the clipped loss types.
          *
          * @param value delta, greater than {@code 1 + epsilon high}
          * @return this builder
@@ -523,8 +467,9 @@ public final class PolicyGradientLoss {
         }
 
         /**
-         * Turns on verl's dual clip: for a negative advantage the per-token loss is capped at {@code -A
-         * c} (off unless called; verl's default c is 3). Applies to the clipped loss types.
+         * Turns on verl's dual clip: for a negative advantage the per-token loss is capped at
+         * {@code -A c} (off unless called; verl's default c is 3). Applies to the clipped loss
+         * types.
          *
          * @param c greater than 1
          * @return this builder
@@ -541,11 +486,7 @@ public final class PolicyGradientLoss {
          * @return this builder
          */
         public Builder optBeta(double value) {
-            if (!(value >= 0) || !Double.isFinite(value)) {
-                throw new IllegalArgumentException(
-                        "beta must be a finite number >= 0 but was " + value);
-            }
-            this.beta = value;
+            this.beta = Checks.nonNegative("beta", value);
             return this;
         }
 
@@ -602,7 +543,7 @@ public final class PolicyGradientLoss {
          * @return this builder
          */
         public Builder optMaxCompletionLength(int value) {
-            this.maxCompletionLength = positive("max completion length", value);
+            this.maxCompletionLength = Checks.positive("max completion length", value);
             return this;
         }
 
@@ -614,7 +555,7 @@ public final class PolicyGradientLoss {
          * @return this builder
          */
         public Builder optGradientAccumulationSteps(int value) {
-            this.gradientAccumulationSteps = positive("gradient accumulation steps", value);
+            this.gradientAccumulationSteps = Checks.positive("gradient accumulation steps", value);
             return this;
         }
 
@@ -626,14 +567,8 @@ public final class PolicyGradientLoss {
          * @return this builder
          */
         public Builder optSapoTemperatures(double positive, double negative) {
-            for (double t : new double[] {positive, negative}) {
-                if (!(t > 0) || !Double.isFinite(t)) {
-                    throw new IllegalArgumentException(
-                            "SAPO temperature must be a finite number > 0 but was " + t);
-                }
-            }
-            this.sapoTemperaturePositive = positive;
-            this.sapoTemperatureNegative = negative;
+            this.sapoTemperaturePositive = Checks.positive("SAPO positive temperature", positive);
+            this.sapoTemperatureNegative = Checks.positive("SAPO negative temperature", negative);
             return this;
         }
 
@@ -651,8 +586,8 @@ public final class PolicyGradientLoss {
 
         /**
          * Keeps the policy term only for the fraction rho of active tokens with the highest entropy
-         * (TRL's {@code top_entropy_quantile}; default 1.0 = off, the paper suggests 0.2). The input
-         * must then carry entropies.
+         * (TRL's {@code top_entropy_quantile}; default 1.0 = off, the paper suggests 0.2). The
+         * input must then carry entropies.
          *
          * @param rho in {@code (0, 1]}
          * @return this builder
@@ -670,13 +605,15 @@ public final class PolicyGradientLoss {
          * Validates the combination and builds the loss.
          *
          * @return the loss
-         * @throws IllegalArgumentException if delta does not exceed {@code 1 + epsilon high}, if delta
-         *     or dual clip is set for a type without the clipped surrogate, or if CISPO's cap is 0
+         * @throws IllegalArgumentException if delta does not exceed {@code 1 + epsilon high}, if
+         *     delta or dual clip is set for a type without the clipped surrogate, or if CISPO's cap
+         *     is 0
          */
         public PolicyGradientLoss build() {
             if (!lossType.isClipped() && (delta.isPresent() || dualClip.isPresent())) {
                 throw new IllegalArgumentException(
-                        "delta and dual clip apply only to the clipped loss types, not " + lossType);
+                        "delta and dual clip apply only to the clipped loss types, not "
+                                + lossType);
             }
             if (lossType == LossType.CISPO && epsilonHigh == 0) {
                 throw new IllegalArgumentException(
@@ -685,13 +622,6 @@ public final class PolicyGradientLoss {
             }
             clipRange = new ClipRange(epsilonLow, epsilonHigh, delta, dualClip);
             return new PolicyGradientLoss(this);
-        }
-
-        private static int positive(String name, int value) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be > 0 but was " + value);
-            }
-            return value;
         }
     }
 }

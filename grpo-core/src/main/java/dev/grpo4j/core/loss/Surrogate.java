@@ -17,7 +17,8 @@ enum Surrogate {
         NDArray tokenLoss(NDArray w, NDArray adv, NDArray logProbs, PolicyGradientLoss config) {
             ClipRange clip = config.clipRange();
             NDArray clipped = w.clip(clip.lowerBound(), clip.upperBound());
-            NDArray unclipped = clip.delta().isPresent() ? w.minimum(clip.delta().getAsDouble()) : w;
+            NDArray unclipped =
+                    clip.delta().isPresent() ? w.minimum(clip.delta().getAsDouble()) : w;
             NDArray loss = unclipped.mul(adv).minimum(clipped.mul(adv)).neg();
             if (clip.dualClip().isPresent()) {
                 // verl: for A < 0 the loss may not exceed -A * c.
@@ -29,10 +30,7 @@ enum Surrogate {
 
         @Override
         void addMetrics(
-                Map<String, Double> out,
-                HostBatch host,
-                double[] w,
-                PolicyGradientLoss config) {
+                Map<String, Double> out, HostBatch host, double[] w, PolicyGradientLoss config) {
             ClipRange clip = config.clipRange();
             double lowEdge = clip.lowerBound();
             double highEdge = clip.upperBound();
@@ -75,10 +73,7 @@ enum Surrogate {
 
         @Override
         void addMetrics(
-                Map<String, Double> out,
-                HostBatch host,
-                double[] w,
-                PolicyGradientLoss config) {
+                Map<String, Double> out, HostBatch host, double[] w, PolicyGradientLoss config) {
             double cap = config.clipRange().high();
             double[] capped = new double[w.length];
             for (int k = 0; k < w.length; k++) {
@@ -100,10 +95,7 @@ enum Surrogate {
 
         @Override
         void addMetrics(
-                Map<String, Double> out,
-                HostBatch host,
-                double[] w,
-                PolicyGradientLoss config) {
+                Map<String, Double> out, HostBatch host, double[] w, PolicyGradientLoss config) {
             // SAPO has no hard clip, so TRL logs no clip ratio for it.
         }
     };
@@ -117,8 +109,7 @@ enum Surrogate {
      * @param config the loss configuration
      * @return {@code [B, T]} in the manager of {@code w}
      */
-    abstract NDArray tokenLoss(
-            NDArray w, NDArray adv, NDArray logProbs, PolicyGradientLoss config);
+    abstract NDArray tokenLoss(NDArray w, NDArray adv, NDArray logProbs, PolicyGradientLoss config);
 
     /**
      * Adds this family's clip diagnostics.

@@ -13,9 +13,10 @@
  *       {@code loss_agg_mode} and TRL's normalisers);
  *   <li>{@link dev.grpo4j.core.loss.ImportanceSampling}: token, sequence (GSPO) or item (Rank-GRPO)
  *       importance weights;
- *   <li>{@link dev.grpo4j.core.loss.KlEstimator}: the per-token KL penalty against a reference policy;
- *   <li>{@link dev.grpo4j.core.loss.ClipRange}: epsilon low and high, INTELLECT-2's delta and verl's
- *       dual clip.
+ *   <li>{@link dev.grpo4j.core.loss.KlEstimator}: the per-token KL penalty against a reference
+ *       policy;
+ *   <li>{@link dev.grpo4j.core.loss.ClipRange}: epsilon low and high, INTELLECT-2's delta and
+ *       verl's dual clip.
  * </ul>
  *
  * <p>Inputs arrive as a {@link dev.grpo4j.core.loss.LossInput}; the result is a {@link

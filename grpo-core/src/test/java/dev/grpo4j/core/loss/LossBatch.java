@@ -138,10 +138,11 @@ record LossBatch(
 
     /**
      * A random batch with ragged rows (lengths given; a length of 0 is an empty row), log-ratios
-     * spread over {@code [-spread, spread]} so that some tokens clip, per-row advantages,
-     * reference log-probs, entropies and item bins.
+     * spread over {@code [-spread, spread]} so that some tokens clip, per-row or per-token
+     * advantages, reference log-probs, entropies and item bins.
      */
-    static LossBatch random(SplittableRandom rnd, int[] lengths, int cols, double spread) {
+    static LossBatch random(
+            SplittableRandom rnd, int[] lengths, int cols, double spread, boolean perRow) {
         int rows = lengths.length;
         double[][] lp = new double[rows][cols];
         double[][] old = new double[rows][cols];
@@ -158,7 +159,7 @@ record LossBatch(
                 old[i][t] = lp[i][t] - rnd.nextDouble(-spread, spread);
                 double d = rnd.nextDouble(0.05, 0.6);
                 ref[i][t] = lp[i][t] + (rnd.nextBoolean() ? d : -d);
-                adv[i][t] = a;
+                adv[i][t] = perRow ? a : rnd.nextDouble(-1.5, 1.5);
                 mask[i][t] = t < lengths[i] ? 1 : 0;
                 ent[i][t] = rnd.nextDouble(0, 3);
                 if (t > 0 && rnd.nextDouble() < 0.4) {
@@ -167,7 +168,7 @@ record LossBatch(
                 bins[i][t] = t < lengths[i] ? bin : 0;
             }
         }
-        return new LossBatch(lp, old, ref, adv, true, mask, ent, bins, new double[rows], null);
+        return new LossBatch(lp, old, ref, adv, perRow, mask, ent, bins, new double[rows], null);
     }
 
     static double[][] copy(double[][] a) {

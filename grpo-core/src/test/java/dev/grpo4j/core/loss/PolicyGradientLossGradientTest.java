@@ -2,16 +2,15 @@ package dev.grpo4j.core.loss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * The autograd gradient of the loss w.r.t. the log-probs agrees with central finite differences in
@@ -35,16 +34,17 @@ class PolicyGradientLossGradientTest {
         List<Arguments> out = new ArrayList<>();
         for (LossType type : LossType.values()) {
             for (ImportanceSampling level : ImportanceSampling.values()) {
-                out.add(Arguments.of(type, level));
+                out.add(Arguments.of(type, level, true));
+                out.add(Arguments.of(type, level, false));
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} at {1} level")
+    @ParameterizedTest(name = "{0} at {1} level, per-row advantages: {2}")
     @MethodSource("typesAndLevels")
     void gradientMatchesFiniteDifferencesForEveryTypeAndLevel(
-            LossType type, ImportanceSampling level) {
+            LossType type, ImportanceSampling level, boolean perRowAdvantages) {
         PolicyGradientLoss loss =
                 PolicyGradientLoss.builder()
                         .optLossType(type)
@@ -53,7 +53,9 @@ class PolicyGradientLossGradientTest {
                         .optMaxCompletionLength(8)
                         .optGradientAccumulationSteps(2)
                         .build();
-        assertGradientAndValue(loss, 11L * type.ordinal() + level.ordinal());
+        long seed = 11L * type.ordinal() + level.ordinal();
+        assertGradientAndValue(
+                loss, drawAwayFromKinks(loss, new SplittableRandom(seed), perRowAdvantages));
     }
 
     @ParameterizedTest(name = "beta > 0 with {0}")
@@ -101,7 +103,7 @@ class PolicyGradientLossGradientTest {
                         .optBeta(0.1)
                         .build();
         SplittableRandom rnd = new SplittableRandom(400);
-        LossBatch batch = drawAwayFromKinks(loss, rnd);
+        LossBatch batch = drawAwayFromKinks(loss, rnd, true);
         double[][] tokenAdv = new double[batch.rows()][batch.cols()];
         for (int i = 0; i < tokenAdv.length; i++) {
             for (int t = 0; t < tokenAdv[i].length; t++) {
@@ -124,7 +126,7 @@ class PolicyGradientLossGradientTest {
     }
 
     private static void assertGradientAndValue(PolicyGradientLoss loss, long seed) {
-        assertGradientAndValue(loss, drawAwayFromKinks(loss, new SplittableRandom(seed)));
+        assertGradientAndValue(loss, drawAwayFromKinks(loss, new SplittableRandom(seed), true));
     }
 
     private static void assertGradientAndValue(PolicyGradientLoss loss, LossBatch batch) {
@@ -145,9 +147,10 @@ class PolicyGradientLossGradientTest {
         assertThat(largest).isGreaterThan(1e-3);
     }
 
-    private static LossBatch drawAwayFromKinks(PolicyGradientLoss loss, SplittableRandom rnd) {
+    private static LossBatch drawAwayFromKinks(
+            PolicyGradientLoss loss, SplittableRandom rnd, boolean perRowAdvantages) {
         for (int attempt = 0; attempt < 1000; attempt++) {
-            LossBatch batch = LossBatch.random(rnd, LENGTHS, COLS, 0.6);
+            LossBatch batch = LossBatch.random(rnd, LENGTHS, COLS, 0.6, perRowAdvantages);
             if (awayFromKinks(loss, batch)) {
                 return batch;
             }

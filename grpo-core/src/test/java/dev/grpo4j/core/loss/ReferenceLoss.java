@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * A slow, independent reference for {@link PolicyGradientLoss}: plain double loops written from the
- * formulas of ALGORITHMS.md section 2, one token at a time, with the loss type, level, estimator and
- * aggregation switched on explicitly. It reads only the configuration getters of the loss under test.
+ * formulas of ALGORITHMS.md section 2, one token at a time, with the loss type, level, estimator
+ * and aggregation switched on explicitly. It reads only the configuration getters of the loss under
+ * test.
  */
 final class ReferenceLoss {
 
@@ -110,12 +111,12 @@ final class ReferenceLoss {
             case CISPO:
                 return -Math.min(w, clip.high()) * a * lp;
             case SAPO:
-                double tau =
-                        a > 0 ? cfg.sapoTemperaturePositive() : cfg.sapoTemperatureNegative();
+                double tau = a > 0 ? cfg.sapoTemperaturePositive() : cfg.sapoTemperatureNegative();
                 return -a * (4 / tau) / (1 + Math.exp(-tau * (w - 1)));
             default:
                 double clipped = Math.min(Math.max(w, 1 - clip.low()), 1 + clip.high());
-                double unclipped = clip.delta().isPresent() ? Math.min(w, clip.delta().getAsDouble()) : w;
+                double unclipped =
+                        clip.delta().isPresent() ? Math.min(w, clip.delta().getAsDouble()) : w;
                 double l = -Math.min(unclipped * a, clipped * a);
                 if (clip.dualClip().isPresent() && a < 0) {
                     l = Math.min(l, -a * clip.dualClip().getAsDouble());
@@ -196,26 +197,28 @@ final class ReferenceLoss {
         switch (cfg.aggregation()) {
             case TOKEN_MEAN:
                 return total / (tokenNormalizer != null ? tokenNormalizer : Math.max(1, tokens));
-            case SEQ_MEAN_TOKEN_MEAN: {
-                double s = 0;
-                for (int i = 0; i < rows; i++) {
-                    if (rowTokens[i] > 0) {
-                        s += rowSum[i] / rowTokens[i];
+            case SEQ_MEAN_TOKEN_MEAN:
+                {
+                    double s = 0;
+                    for (int i = 0; i < rows; i++) {
+                        if (rowTokens[i] > 0) {
+                            s += rowSum[i] / rowTokens[i];
+                        }
                     }
+                    return nonEmpty == 0 ? 0 : s / nonEmpty;
                 }
-                return nonEmpty == 0 ? 0 : s / nonEmpty;
-            }
             case SEQ_MEAN_TOKEN_SUM:
                 return nonEmpty == 0 ? 0 : total / nonEmpty;
             case SEQ_MEAN_TOKEN_SUM_NORM:
                 return total / length;
-            case ROW_MEAN_TOKEN_MEAN: {
-                double s = 0;
-                for (int i = 0; i < rows; i++) {
-                    s += rowSum[i] / Math.max(1, rowTokens[i]);
+            case ROW_MEAN_TOKEN_MEAN:
+                {
+                    double s = 0;
+                    for (int i = 0; i < rows; i++) {
+                        s += rowSum[i] / Math.max(1, rowTokens[i]);
+                    }
+                    return s / rows;
                 }
-                return s / rows;
-            }
             case ROW_MEAN_TOKEN_SUM:
                 return total / rows;
             case ROW_MEAN_TOKEN_SUM_NORM:
