@@ -26,8 +26,12 @@ import dev.grpo4j.prefix.attention.SelfAttention;
  * prompt cache is never copied per stream. Scores against the prompt and against the stream's own
  * suffix share one softmax. The new token's position is its prompt's length plus the tokens generated
  * so far.
+ *
+ * <p>{@link #logits()} is float32 as the interface asks; {@link #modelLogits()} gives the same logits in
+ * the model's float type (float64 for exact tests). Both are freed by the next {@link #append}.
+ * Intended for inference: call it outside a gradient collector.
  */
-final class CachedDecoder implements IncrementalDecoder {
+public final class CachedDecoder implements IncrementalDecoder {
 
     private final CausalTransformer model;
     private final ParameterStore store;
@@ -46,6 +50,7 @@ final class CachedDecoder implements IncrementalDecoder {
     private final NDArray[] suffixKeys;
     private final NDArray[] suffixValues;
     private int generated;
+    private NDArray modelLogits;
     private NDArray logits;
 
     CachedDecoder(
@@ -218,12 +223,15 @@ final class CachedDecoder implements IncrementalDecoder {
     }
 
     private void setLogits(NDArray next) {
-        NDArray asFloat = next.toType(DataType.FLOAT32, false);
-        asFloat.attach(manager);
         if (logits != null) {
-            logits.close();
+            if (logits != modelLogits) {
+                logits.close();
+            }
+            modelLogits.close();
         }
-        logits = asFloat;
+        next.attach(manager);
+        modelLogits = next;
+        logits = next.getDataType() == DataType.FLOAT32 ? next : next.toType(DataType.FLOAT32, false);
     }
 
     @Override
@@ -239,6 +247,15 @@ final class CachedDecoder implements IncrementalDecoder {
     @Override
     public NDArray logits() {
         return logits;
+    }
+
+    /**
+     * The logits predicting every stream's next token, in the model's float type.
+     *
+     * @return {@code [S, V]}, valid until the next {@link #append(int[])}
+     */
+    public NDArray modelLogits() {
+        return modelLogits;
     }
 
     @Override

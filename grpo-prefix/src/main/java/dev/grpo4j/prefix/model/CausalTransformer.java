@@ -15,7 +15,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.grpo4j.core.policy.CausalLmPolicy;
-import dev.grpo4j.core.policy.IncrementalDecoder;
 import dev.grpo4j.core.util.Checks;
 import dev.grpo4j.prefix.attention.CausalAttention;
 import dev.grpo4j.prefix.attention.SelfAttention;
@@ -331,8 +330,20 @@ public final class CausalTransformer extends AbstractBlock implements CausalLmPo
         }
     }
 
+    /**
+     * Starts cached decoding: the P prompts are encoded once, as one batch, and each prompt's
+     * key/value cache is shared by its {@code samplesPerPrompt} streams. Call it outside a gradient
+     * collector.
+     *
+     * @param store the parameter store to read parameters through
+     * @param manager the manager whose sub-manager owns the cache; closed with the decoder
+     * @param prompts P non-empty prompts of at most {@link #maxSequenceLength()} tokens
+     * @param samplesPerPrompt G streams per prompt; stream s belongs to prompt {@code s / G}
+     * @return the decoder, positioned after the prompts
+     * @throws IllegalArgumentException if a prompt is empty, too long or outside the vocabulary
+     */
     @Override
-    public IncrementalDecoder newDecoder(
+    public CachedDecoder newDecoder(
             ParameterStore store, NDManager manager, int[][] prompts, int samplesPerPrompt) {
         return new CachedDecoder(this, store, manager, prompts, samplesPerPrompt);
     }
