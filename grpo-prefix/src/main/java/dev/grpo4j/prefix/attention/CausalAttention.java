@@ -4,23 +4,25 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
 import dev.grpo4j.core.util.Checks;
 
 /**
- * Plain causal multi-head self-attention with grouped-query heads: position t of a row sees positions
- * {@code 0..t} of the same row. Every row is its own sequence, so this is the attention of the plain
- * layout, where each completion carries its own copy of the prompt.
+ * Plain causal multi-head self-attention with grouped-query heads: position t of a row sees
+ * positions {@code 0..t} of the same row. Every row is its own sequence, so this is the attention
+ * of the plain layout, where each completion carries its own copy of the prompt.
  *
- * <p>Grouped-query heads are handled without repeating keys and values: the {@code H / Hkv} query heads
- * that share a key/value head are stacked along the query axis, so one batched matrix product per
- * key/value head serves all of them. Stateless and thread-safe.
+ * <p>Grouped-query heads are handled without repeating keys and values: the {@code H / Hkv} query
+ * heads that share a key/value head are stacked along the query axis, so one batched matrix product
+ * per key/value head serves all of them. Stateless and thread-safe.
  */
 public final class CausalAttention implements SelfAttention {
 
     /**
-     * The additive score of a hidden key. Finite rather than infinite so that a row with no visible key
-     * (never the case here, but possible in callers' padded layouts) yields a finite average instead of
-     * NaN, which would poison gradients; exp of it underflows to exactly 0 in float32 and float64.
+     * The additive score of a hidden key. Finite rather than infinite so that a row with no visible
+     * key (never the case here, but possible in callers' padded layouts) yields a finite average
+     * instead of NaN, which would poison gradients; exp of it underflows to exactly 0 in float32
+     * and float64.
      */
     public static final double MASKED_SCORE = -1e30;
 
@@ -33,8 +35,8 @@ public final class CausalAttention implements SelfAttention {
     }
 
     /**
-     * Causal grouped-query attention: {@code out[n, t, h] = sum_{s <= t} softmax_s(q[n,t,h] . k[n,s,g]
-     * / sqrt(d)) v[n,s,g]} with {@code g = h / (H / Hkv)}.
+     * Causal grouped-query attention: {@code out[n, t, h] = sum_{s <= t} softmax_s(q[n,t,h] .
+     * k[n,s,g] / sqrt(d)) v[n,s,g]} with {@code g = h / (H / Hkv)}.
      *
      * @param q queries {@code [N, L, H, d]}
      * @param k keys {@code [N, L, Hkv, d]}

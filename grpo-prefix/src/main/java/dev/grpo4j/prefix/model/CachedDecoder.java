@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+
 import dev.grpo4j.core.policy.IncrementalDecoder;
 import dev.grpo4j.core.util.Checks;
 import dev.grpo4j.prefix.attention.CausalAttention;
@@ -21,15 +22,15 @@ import dev.grpo4j.prefix.attention.SelfAttention;
  * padding out of every valid position, and the padded key columns are masked in later steps. Per
  * layer the cache holds the prompt keys {@code [P, Hkv, d, Lp]} and values {@code [P, Hkv, Lp, d]},
  * plus each stream's own suffix keys {@code [S, Hkv, d, t]} and values {@code [S, Hkv, t, d]}. A
- * decoding step stacks the queries of a prompt's G streams (and of the query heads sharing a key/value
- * head) into one matrix, {@code [P, Hkv, G * rep, d]}, and multiplies it by the prompt keys once: the
- * prompt cache is never copied per stream. Scores against the prompt and against the stream's own
- * suffix share one softmax. The new token's position is its prompt's length plus the tokens generated
- * so far.
+ * decoding step stacks the queries of a prompt's G streams (and of the query heads sharing a
+ * key/value head) into one matrix, {@code [P, Hkv, G * rep, d]}, and multiplies it by the prompt
+ * keys once: the prompt cache is never copied per stream. Scores against the prompt and against the
+ * stream's own suffix share one softmax. The new token's position is its prompt's length plus the
+ * tokens generated so far.
  *
- * <p>{@link #logits()} is float32 as the interface asks; {@link #modelLogits()} gives the same logits in
- * the model's float type (float64 for exact tests). Both are freed by the next {@link #append}.
- * Intended for inference: call it outside a gradient collector.
+ * <p>{@link #logits()} is float32 as the interface asks; {@link #modelLogits()} gives the same
+ * logits in the model's float type (float64 for exact tests). Both are freed by the next {@link
+ * #append}. Intended for inference: call it outside a gradient collector.
  */
 public final class CachedDecoder implements IncrementalDecoder {
 
@@ -116,8 +117,7 @@ public final class CachedDecoder implements IncrementalDecoder {
                 mask[p * width + t] = CausalAttention.MASKED_SCORE;
             }
         }
-        return manager.create(mask, new Shape(lengths.length, 1, 1, width))
-                .toType(dataType, false);
+        return manager.create(mask, new Shape(lengths.length, 1, 1, width)).toType(dataType, false);
     }
 
     private void prefill(int[][] prompts) {
@@ -129,8 +129,7 @@ public final class CachedDecoder implements IncrementalDecoder {
                 last[p] = (long) p * promptWidth + prompts[p].length - 1;
             }
             NDArray ids = step.create(tokens, new Shape(promptCount, promptWidth));
-            NDArray hidden =
-                    model.hiddenStates(store, ids, null, this::prefillAttention, false);
+            NDArray hidden = model.hiddenStates(store, ids, null, this::prefillAttention, false);
             NDArray lastHidden =
                     hidden.reshape((long) promptCount * promptWidth, -1)
                             .get(new NDIndex("{}", step.create(last)));
@@ -189,8 +188,7 @@ public final class CachedDecoder implements IncrementalDecoder {
                             .transpose(0, 2, 1, 3, 4)
                             .reshape(s, kvHeads, rep, lp);
             NDArray ownScores = q.reshape(s, kvHeads, rep, d).matMul(suffixKeys[layer]).mul(scale);
-            NDArray weights =
-                    NDArrays.concat(new NDList(promptScores, ownScores), 3).softmax(3);
+            NDArray weights = NDArrays.concat(new NDList(promptScores, ownScores), 3).softmax(3);
             NDArray fromPrompt =
                     weights.get(new NDIndex("..., :{}", lp))
                             .reshape(p, g, kvHeads, rep, lp)
@@ -231,7 +229,10 @@ public final class CachedDecoder implements IncrementalDecoder {
         }
         next.attach(manager);
         modelLogits = next;
-        logits = next.getDataType() == DataType.FLOAT32 ? next : next.toType(DataType.FLOAT32, false);
+        logits =
+                next.getDataType() == DataType.FLOAT32
+                        ? next
+                        : next.toType(DataType.FLOAT32, false);
     }
 
     @Override
@@ -261,8 +262,10 @@ public final class CachedDecoder implements IncrementalDecoder {
     @Override
     public void append(int[] tokens) {
         Checks.require(
-                tokens.length == streams, "expected %d tokens, one per stream, but got %d",
-                streams, tokens.length);
+                tokens.length == streams,
+                "expected %d tokens, one per stream, but got %d",
+                streams,
+                tokens.length);
         int vocab = model.vocabSize();
         long[] positions = new long[streams];
         for (int s = 0; s < streams; s++) {

@@ -14,10 +14,12 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.util.Checks;
 import dev.grpo4j.prefix.attention.CausalAttention;
 import dev.grpo4j.prefix.attention.SelfAttention;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -27,25 +29,26 @@ import java.util.function.IntFunction;
 
 /**
  * A decoder-only transformer policy: token embeddings, rotary positions, pre-norm layers of grouped
- * query attention and a SwiGLU MLP, a final RMSNorm and a language-model head tied to the embeddings
- * ({@code logits = h E^T}).
+ * query attention and a SwiGLU MLP, a final RMSNorm and a language-model head tied to the
+ * embeddings ({@code logits = h E^T}).
  *
- * <p>One code path serves every layout. {@link #logits(ParameterStore, NDArray, NDArray, boolean)} is
- * the plain mode: every row is its own sequence and attention is {@link CausalAttention}. {@link
+ * <p>One code path serves every layout. {@link #logits(ParameterStore, NDArray, NDArray, boolean)}
+ * is the plain mode: every row is its own sequence and attention is {@link CausalAttention}. {@link
  * #logits(ParameterStore, NDArray, NDArray, SelfAttention, boolean)} takes the attention step as an
- * argument, so a packed shared-prefix layout only supplies its own {@link SelfAttention} and position
- * ids; embeddings, norms, projections and the MLP run unchanged on its rows. {@link #hidden} and
- * {@link #lmHead} split the two halves so a caller can apply the head only where it needs logits.
- * {@link #newDecoder} decodes with a key/value cache in which each prompt is stored once for all its
- * samples.
+ * argument, so a packed shared-prefix layout only supplies its own {@link SelfAttention} and
+ * position ids; embeddings, norms, projections and the MLP run unchanged on its rows. {@link
+ * #hidden} and {@link #lmHead} split the two halves so a caller can apply the head only where it
+ * needs logits. {@link #newDecoder} decodes with a key/value cache in which each prompt is stored
+ * once for all its samples.
  *
- * <p>Memory: every result is attached to the manager of the input token ids, never to the manager that
- * owns the parameters, so closing a per-step manager frees the whole forward pass.
+ * <p>Memory: every result is attached to the manager of the input token ids, never to the manager
+ * that owns the parameters, so closing a per-step manager frees the whole forward pass.
  *
  * <p>Create with {@link #create(NDManager, TransformerConfig, DataType, int)} (float32 or float64).
  * Parameters are saved and loaded with DJL's {@link #saveParameters(DataOutputStream)} and {@link
- * #loadParameters(NDManager, DataInputStream)}, or through {@code ai.djl.Model} with this block set;
- * the saved metadata includes the config, and loading into a transformer of different sizes fails.
+ * #loadParameters(NDManager, DataInputStream)}, or through {@code ai.djl.Model} with this block
+ * set; the saved metadata includes the config, and loading into a transformer of different sizes
+ * fails.
  */
 public final class CausalTransformer extends AbstractBlock implements CausalLmPolicy {
 
@@ -86,22 +89,45 @@ public final class CausalTransformer extends AbstractBlock implements CausalLmPo
     }
 
     /**
-     * Creates a transformer and initialises its parameters in {@code manager}. The values are drawn
-     * from the engine's generator, so they are the same for the same {@code seed}.
+     * Creates a transformer and initialises its parameters in {@code manager}, drawing them from
+     * the engine's generator in its current state: call {@code
+     * Engine.getInstance().setRandomSeed(seed)} first for reproducible values, or use {@link
+     * #create(NDManager, TransformerConfig, DataType, int)}.
+     *
+     * <p>Initial values: embeddings and projections are normal with standard deviation {@code
+     * 1/sqrt(fan_in)} (the two projections into the residual stream further scaled by {@code
+     * 1/sqrt(2 * layers)}); norm gains are 1.
      *
      * @param manager owns the parameters
      * @param config the sizes
      * @param dataType {@link DataType#FLOAT32} or {@link DataType#FLOAT64}
-     * @param seed the seed handed to {@code Engine.getInstance().setRandomSeed} before drawing
      * @return the initialised transformer
+     * @throws IllegalArgumentException if the type is not float32 or float64
+     */
+    public static CausalTransformer create(
+            NDManager manager, TransformerConfig config, DataType dataType) {
+        checkFloatType(dataType);
+        CausalTransformer model = new CausalTransformer(config);
+        model.initialize(manager, dataType, new Shape(1, 1));
+        return model;
+    }
+
+    /**
+     * Seeds the engine's generator with {@code seed} ({@code Engine.setRandomSeed}, which also
+     * affects later draws) and creates a transformer: the same seed gives the same parameters.
+     *
+     * @param manager owns the parameters
+     * @param config the sizes
+     * @param dataType {@link DataType#FLOAT32} or {@link DataType#FLOAT64}
+     * @param seed the seed
+     * @return the initialised transformer
+     * @throws IllegalArgumentException if the type is not float32 or float64
      */
     public static CausalTransformer create(
             NDManager manager, TransformerConfig config, DataType dataType, int seed) {
         checkFloatType(dataType);
         manager.getEngine().setRandomSeed(seed);
-        CausalTransformer model = new CausalTransformer(config);
-        model.initialize(manager, dataType, new Shape(1, 1));
-        return model;
+        return create(manager, config, dataType);
     }
 
     private static void checkFloatType(DataType dataType) {
@@ -268,11 +294,11 @@ public final class CausalTransformer extends AbstractBlock implements CausalLmPo
                         ? positionIds
                         : manager.arange(0, (int) length, 1, DataType.INT64).reshape(1, length);
         RotaryEmbedding rope =
-                RotaryEmbedding.of(
-                        positions, config.headDim(), config.ropeTheta(), dataType());
+                RotaryEmbedding.of(positions, config.headDim(), config.ropeTheta(), dataType());
         NDArray embedding = store.getValue(tokenEmbedding, tokenIds.getDevice(), training);
         NDArray ids = tokenIds.reshape(-1).toType(DataType.INT64, false);
-        NDArray x = embedding.get(manager, new NDIndex("{}", ids)).reshape(n, length, config.width());
+        NDArray x =
+                embedding.get(manager, new NDIndex("{}", ids)).reshape(n, length, config.width());
         for (int i = 0; i < layers.size(); i++) {
             x = layers.get(i).forward(store, x, rope, attentionOfLayer.apply(i), training);
         }
@@ -381,7 +407,10 @@ public final class CausalTransformer extends AbstractBlock implements CausalLmPo
 
     @Override
     protected NDList forwardInternal(
-            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+            ParameterStore store,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
         NDArray positions = inputs.size() > 1 ? inputs.get(1) : null;
         return new NDList(logits(store, inputs.head(), positions, training));
     }

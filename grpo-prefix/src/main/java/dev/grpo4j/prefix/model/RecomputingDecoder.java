@@ -6,14 +6,16 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+
 import dev.grpo4j.core.policy.IncrementalDecoder;
 import dev.grpo4j.core.util.Checks;
+
 import java.util.Arrays;
 
 /**
  * The uncached baseline for {@link SamplingThroughput}: every step re-encodes every stream's whole
- * sequence (its own copy of the prompt plus its tokens so far) with plain causal attention and keeps
- * the logits of each stream's last position.
+ * sequence (its own copy of the prompt plus its tokens so far) with plain causal attention and
+ * keeps the logits of each stream's last position.
  */
 final class RecomputingDecoder implements IncrementalDecoder {
 

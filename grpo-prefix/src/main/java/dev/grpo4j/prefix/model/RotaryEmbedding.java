@@ -13,10 +13,10 @@ import ai.djl.ndarray.types.Shape;
  * cosines and sines of every token's angles, ready to rotate queries and keys.
  *
  * <p>Feature pair {@code (i, i + d/2)} of a head at position p is turned by the angle {@code p *
- * theta^(-2i/d)} (the "half rotation" layout of GPT-NeoX and Llama). Positions are an input, never the
- * column index, so packed layouts whose suffix positions restart at the prefix length, and decoding
- * steps that continue at each prompt's own length, rotate exactly like the plain layout. Angles are
- * computed in float64 and then cast, so the same position always gets the same bits.
+ * theta^(-2i/d)} (the "half rotation" layout of GPT-NeoX and Llama). Positions are an input, never
+ * the column index, so packed layouts whose suffix positions restart at the prefix length, and
+ * decoding steps that continue at each prompt's own length, rotate exactly like the plain layout.
+ * Angles are computed in float64 and then cast, so the same position always gets the same bits.
  *
  * @param cos {@code [N, L, 1, d/2]} cosines of the model's float type
  * @param sin {@code [N, L, 1, d/2]} sines of the model's float type
@@ -46,7 +46,8 @@ public record RotaryEmbedding(NDArray cos, NDArray sin) {
                         .toType(DataType.FLOAT64, false)
                         .reshape(shape.get(0), shape.get(1), 1, 1)
                         .mul(manager.create(inverseFrequency).reshape(1, 1, 1, half));
-        return new RotaryEmbedding(angles.cos().toType(dataType, false), angles.sin().toType(dataType, false));
+        return new RotaryEmbedding(
+                angles.cos().toType(dataType, false), angles.sin().toType(dataType, false));
     }
 
     /**
@@ -60,8 +61,8 @@ public record RotaryEmbedding(NDArray cos, NDArray sin) {
     }
 
     /**
-     * The rotation as a static op: {@code [x1, x2] -> [x1 cos - x2 sin, x2 cos + x1 sin]} where x1 and
-     * x2 are the two halves of the last axis.
+     * The rotation as a static op: {@code [x1, x2] -> [x1 cos - x2 sin, x2 cos + x1 sin]} where x1
+     * and x2 are the two halves of the last axis.
      *
      * @param x {@code [N, L, heads, d]}
      * @param cos {@code [N, L, 1, d/2]}
@@ -73,7 +74,6 @@ public record RotaryEmbedding(NDArray cos, NDArray sin) {
         NDArray x1 = x.get(new NDIndex("..., :{}", half));
         NDArray x2 = x.get(new NDIndex("..., {}:", half));
         return NDArrays.concat(
-                new NDList(x1.mul(cos).sub(x2.mul(sin)), x2.mul(cos).add(x1.mul(sin))),
-                -1);
+                new NDList(x1.mul(cos).sub(x2.mul(sin)), x2.mul(cos).add(x1.mul(sin))), -1);
     }
 }

@@ -2,19 +2,21 @@ package dev.grpo4j.prefix.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+
 import dev.grpo4j.core.policy.IncrementalDecoder;
 import dev.grpo4j.core.util.Checks;
+
 import java.util.SplittableRandom;
 
 /**
- * Measures decoding throughput of a {@link CausalTransformer}: the key/value-cached decoder of {@link
- * CausalTransformer#newDecoder} against an uncached decoder that re-encodes every stream's whole
- * sequence at every step. For benchmarks; call it once to warm up before taking figures.
+ * Measures decoding throughput of a {@link CausalTransformer}: the key/value-cached decoder of
+ * {@link CausalTransformer#newDecoder} against an uncached decoder that re-encodes every stream's
+ * whole sequence at every step. For benchmarks; call it once to warm up before taking figures.
  *
  * <p>Both decoders are fed the same pre-drawn random tokens, so they do the same work whatever the
- * model predicts, and the final step's logits of the two are compared. Each step reads the logits to
- * the host as a sampler would. A run of n new tokens is n logits reads and n - 1 appends, like {@link
- * dev.grpo4j.core.policy.Sampler} with no stop token.
+ * model predicts, and the final step's logits of the two are compared. Each step reads the logits
+ * to the host as a sampler would. A run of n new tokens is n logits reads and n - 1 appends, like
+ * {@link dev.grpo4j.core.policy.Sampler} with no stop token.
  */
 public final class SamplingThroughput {
 
@@ -98,8 +100,8 @@ public final class SamplingThroughput {
                 step[s] = random.nextInt(model.vocabSize());
             }
         }
-        float[] cachedLast = new float[0];
-        float[] uncachedLast = new float[0];
+        float[] cachedLast;
+        float[] uncachedLast;
         long start = System.nanoTime();
         try (IncrementalDecoder decoder =
                 model.newDecoder(store, manager, prompts, samplesPerPrompt)) {

@@ -1,6 +1,7 @@
 package dev.grpo4j.prefix.model;
 
 import dev.grpo4j.core.util.Checks;
+
 import java.util.Objects;
 
 /**
@@ -8,9 +9,9 @@ import java.util.Objects;
  *
  * <p>Required: vocabulary size, model width, layer count, query heads and maximum sequence length.
  * Optional, with defaults: key/value heads (= query heads, i.e. no grouping), MLP width ({@code 4 *
- * width}), rotary base {@value #DEFAULT_ROPE_THETA} and RMSNorm epsilon {@value #DEFAULT_NORM_EPSILON}.
- * The head width is {@code width / heads}; it must be even because rotary positions rotate pairs of
- * features.
+ * width}), rotary base {@value #DEFAULT_ROPE_THETA} and RMSNorm epsilon {@value
+ * #DEFAULT_NORM_EPSILON}. The head width is {@code width / heads}; it must be even because rotary
+ * positions rotate pairs of features.
  */
 public final class TransformerConfig {
 
@@ -88,8 +89,8 @@ public final class TransformerConfig {
     }
 
     /**
-     * The number of key/value heads Hkv; H is a multiple of it and query head h reads key/value head
-     * {@code h / (H / Hkv)}.
+     * The number of key/value heads Hkv; H is a multiple of it and query head h reads key/value
+     * head {@code h / (H / Hkv)}.
      *
      * @return Hkv
      */
@@ -199,7 +200,9 @@ public final class TransformerConfig {
                 + '}';
     }
 
-    /** Builds a {@link TransformerConfig}; setters check their own value, {@link #build()} the mix. */
+    /**
+     * Builds a {@link TransformerConfig}; setters check their own value, {@link #build()} the mix.
+     */
     public static final class Builder {
         private int vocabSize;
         private int width;
@@ -329,10 +332,7 @@ public final class TransformerConfig {
             Checks.require(heads > 0, "heads is required");
             Checks.require(maxSequenceLength > 0, "maxSequenceLength is required");
             Checks.require(
-                    width % heads == 0,
-                    "width %d is not a multiple of heads %d",
-                    width,
-                    heads);
+                    width % heads == 0, "width %d is not a multiple of heads %d", width, heads);
             Checks.require(
                     (width / heads) % 2 == 0,
                     "head width %d (width %d / heads %d) must be even for rotary positions",
@@ -340,8 +340,7 @@ public final class TransformerConfig {
                     width,
                     heads);
             int kv = kvHeads == 0 ? heads : kvHeads;
-            Checks.require(
-                    heads % kv == 0, "heads %d is not a multiple of kvHeads %d", heads, kv);
+            Checks.require(heads % kv == 0, "heads %d is not a multiple of kvHeads %d", heads, kv);
             return new TransformerConfig(this);
         }
     }

@@ -10,19 +10,21 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+
 import dev.grpo4j.prefix.attention.SelfAttention;
 
 /**
- * One pre-norm transformer layer: {@code x + Attn(RMSNorm(x))}, then {@code x + SwiGLU(RMSNorm(x))}.
+ * One pre-norm transformer layer: {@code x + Attn(RMSNorm(x))}, then {@code x +
+ * SwiGLU(RMSNorm(x))}.
  *
  * <p>The attention step is a {@link SelfAttention} given per call, so one layer serves every layout
- * (plain causal rows, packed shared-prefix rows, cached decoding). The math is exposed as static ops
- * ({@link #rmsNorm}, {@link #swiGlu}) in DJL's manner. A layer is a child block of {@link
+ * (plain causal rows, packed shared-prefix rows, cached decoding). The math is exposed as static
+ * ops ({@link #rmsNorm}, {@link #swiGlu}) in DJL's manner. A layer is a child block of {@link
  * CausalTransformer}; it is not meant to be used alone, so its DJL {@code forward} is unsupported.
  *
  * <p>Initial weights are normal with standard deviation {@code 1/sqrt(fan_in)}; the two projections
- * that write into the residual stream are further scaled by {@code 1/sqrt(2 * layers)}, as in GPT-2, so
- * the stream's scale does not grow with depth. Norm gains start at 1.
+ * that write into the residual stream are further scaled by {@code 1/sqrt(2 * layers)}, as in
+ * GPT-2, so the stream's scale does not grow with depth. Norm gains start at 1.
  */
 public final class TransformerLayer extends AbstractBlock {
 
@@ -124,7 +126,8 @@ public final class TransformerLayer extends AbstractBlock {
     }
 
     /**
-     * RMSNorm (Zhang and Sennrich 2019): {@code x / sqrt(mean(x^2) + eps) * gain} over the last axis.
+     * RMSNorm (Zhang and Sennrich 2019): {@code x / sqrt(mean(x^2) + eps) * gain} over the last
+     * axis.
      *
      * @param x {@code [..., D]}
      * @param gain {@code [D]}
@@ -153,7 +156,10 @@ public final class TransformerLayer extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(
-            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+            ParameterStore store,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
         throw new UnsupportedOperationException(
                 "a transformer layer runs inside CausalTransformer; call forward(store, x, rope,"
                         + " attention, training)");

@@ -9,10 +9,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Arrays;
+import java.util.Locale;
 
 class CachedDecoderTest {
 
@@ -22,7 +25,9 @@ class CachedDecoderTest {
     private static final int SAMPLES = 3;
     private static final int STEPS = 4;
 
-    /** Full recomputation: stream s's whole sequence as its own row, logits at its last position. */
+    /**
+     * Full recomputation: stream s's whole sequence as its own row, logits at its last position.
+     */
     private static double[] recomputed(
             CausalTransformer model, ParameterStore store, NDManager m, int[] sequence) {
         NDArray logits =
@@ -33,7 +38,7 @@ class CachedDecoderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"float32, 1e-5", "float64, 1e-10"})
     void cachedLogitsEqualFullRecomputationOverSeveralSteps(String type, double tolerance) {
-        DataType dataType = DataType.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+        DataType dataType = DataType.valueOf(type.toUpperCase(Locale.ROOT));
         try (NDManager m = NDManager.newBaseManager()) {
             CausalTransformer model =
                     CausalTransformer.create(m, TinyTransformers.grouped(), dataType, 31);

@@ -2,6 +2,7 @@ package dev.grpo4j.prefix.model;
 
 import static dev.grpo4j.prefix.model.TinyTransformers.ids;
 import static dev.grpo4j.prefix.model.TinyTransformers.maxAbsDiff;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,14 +13,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CausalTransformerPersistenceTest {
 
@@ -41,8 +44,10 @@ class CausalTransformerPersistenceTest {
             byte[] saved = save(model);
             CausalTransformer loaded = new CausalTransformer(TinyTransformers.grouped());
             loaded.loadParameters(m, new DataInputStream(new ByteArrayInputStream(saved)));
-            NDArray expected = model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
-            NDArray actual = loaded.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray expected =
+                    model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray actual =
+                    loaded.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
             assertThat(loaded.dataType()).isEqualTo(DataType.FLOAT64);
             assertThat(maxAbsDiff(expected, actual)).isZero();
         }
@@ -53,7 +58,8 @@ class CausalTransformerPersistenceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             CausalTransformer model =
                     CausalTransformer.create(m, TinyTransformers.grouped(), DataType.FLOAT32, 22);
-            NDArray expected = model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray expected =
+                    model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
             try (Model djl = Model.newInstance("tiny")) {
                 djl.setBlock(model);
                 djl.save(dir, "tiny");
@@ -106,8 +112,10 @@ class CausalTransformerPersistenceTest {
                 assertThat(parameter.getArray().hasGradient()).as(pair.getKey()).isFalse();
                 assertThat(parameter.getArray().getManager()).isSameAs(copyManager);
             }
-            NDArray expected = model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
-            NDArray actual = copy.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray expected =
+                    model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray actual =
+                    copy.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
             assertThat(maxAbsDiff(expected, actual)).isZero();
         }
     }
@@ -118,13 +126,16 @@ class CausalTransformerPersistenceTest {
             CausalTransformer model =
                     CausalTransformer.create(m, TinyTransformers.grouped(), DataType.FLOAT32, 25);
             CausalTransformer copy = model.frozenCopy(m);
-            NDArray before = copy.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray before =
+                    copy.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
             for (var pair : model.getParameters()) {
                 NDArray array = pair.getValue().getArray();
                 array.muli(1.5f).addi(0.25f);
             }
-            NDArray after = copy.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
-            NDArray changed = model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray after =
+                    copy.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
+            NDArray changed =
+                    model.logits(new ParameterStore(m, false), ids(m, SEQUENCE), null, false);
             assertThat(maxAbsDiff(before, after)).isZero();
             assertThat(maxAbsDiff(before, changed)).isGreaterThan(1e-2);
         }

@@ -2,23 +2,28 @@ package dev.grpo4j.prefix.model;
 
 import static dev.grpo4j.prefix.model.TinyTransformers.ids;
 import static dev.grpo4j.prefix.model.TinyTransformers.maxAbsDiff;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+
 import dev.grpo4j.prefix.attention.CausalAttention;
+
+import org.junit.jupiter.api.Test;
+
 import java.nio.DoubleBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 
 class CausalTransformerTest {
 
@@ -31,12 +36,26 @@ class CausalTransformerTest {
                     CausalTransformer.create(m, TinyTransformers.grouped(), DataType.FLOAT32, 1);
             NDArray logits =
                     model.logits(
-                            new ParameterStore(m, false),
-                            ids(m, SEQUENCE, SEQUENCE),
-                            null,
-                            false);
+                            new ParameterStore(m, false), ids(m, SEQUENCE, SEQUENCE), null, false);
             assertThat(logits.getShape()).isEqualTo(new Shape(2, SEQUENCE.length, 13));
             assertThat(logits.getDataType()).isEqualTo(DataType.FLOAT32);
+        }
+    }
+
+    @Test
+    void djlBlockForwardGivesThePlainLogits() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            CausalTransformer model =
+                    CausalTransformer.create(m, TinyTransformers.grouped(), DataType.FLOAT64, 14);
+            ParameterStore store = new ParameterStore(m, false);
+            NDArray tokens = ids(m, SEQUENCE);
+            NDArray positions = ids(m, new int[] {4, 5, 6, 7, 8, 9, 10, 11});
+            NDArray viaBlock =
+                    model.forward(store, new NDList(tokens, positions), false).singletonOrThrow();
+            assertThat(model.getOutputShapes(new Shape[] {tokens.getShape()})[0])
+                    .isEqualTo(viaBlock.getShape());
+            assertThat(maxAbsDiff(viaBlock, model.logits(store, tokens, positions, false)))
+                    .isZero();
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+
 import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.core.policy.SampledCompletion;
 import dev.grpo4j.core.policy.Sampler;
@@ -13,10 +14,13 @@ import dev.grpo4j.core.policy.SamplingConfig;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.rollout.RolloutGroup;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /** The core {@link Sampler} driving the transformer's cached decoder. */
 class SamplerOnTransformerTest {
@@ -42,18 +46,19 @@ class SamplerOnTransformerTest {
             CausalTransformer model =
                     CausalTransformer.create(m, TinyTransformers.grouped(), DataType.FLOAT32, 41);
             ParameterStore store = new ParameterStore(m, false);
-            var first = sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(7));
-            var second = sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(7));
-            var other = sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(8));
+            var first =
+                    sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(7));
+            var second =
+                    sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(7));
+            var other =
+                    sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(8));
             boolean anyDifferent = false;
             for (int p = 0; p < PROMPTS.length; p++) {
                 for (int g = 0; g < SAMPLES; g++) {
                     SampledCompletion a = first.get(p).get(g);
                     assertThat(a.tokenIds()).isEqualTo(second.get(p).get(g).tokenIds());
                     assertThat(a.logProbs()).isEqualTo(second.get(p).get(g).logProbs());
-                    anyDifferent |=
-                            !java.util.Arrays.equals(
-                                    a.tokenIds(), other.get(p).get(g).tokenIds());
+                    anyDifferent |= !Arrays.equals(a.tokenIds(), other.get(p).get(g).tokenIds());
                 }
             }
             assertThat(anyDifferent).as("another seed draws other completions").isTrue();
@@ -66,7 +71,8 @@ class SamplerOnTransformerTest {
             CausalTransformer model =
                     CausalTransformer.create(m, TinyTransformers.grouped(), DataType.FLOAT32, 42);
             ParameterStore store = new ParameterStore(m, false);
-            var sampled = sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(3));
+            var sampled =
+                    sampler().sample(model, store, m, PROMPTS, SAMPLES, new SplittableRandom(3));
             List<RolloutGroup> groups = new ArrayList<>();
             int tokens = 0;
             for (int p = 0; p < PROMPTS.length; p++) {
@@ -92,7 +98,9 @@ class SamplerOnTransformerTest {
                                 .toFloatArray();
                 float[] recorded = batch.samplingLogProbs().toFloatArray();
                 for (int i = 0; i < recorded.length; i++) {
-                    assertThat(recomputed[i]).as("token %d", i).isCloseTo(recorded[i], within(1e-5f));
+                    assertThat(recomputed[i])
+                            .as("token %d", i)
+                            .isCloseTo(recorded[i], within(1e-5f));
                 }
             }
         }

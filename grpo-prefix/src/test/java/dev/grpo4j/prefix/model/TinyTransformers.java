@@ -2,6 +2,7 @@ package dev.grpo4j.prefix.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /** Tiny transformer configs and inputs shared by the model tests. */
@@ -25,7 +26,9 @@ final class TinyTransformers {
                 .build();
     }
 
-    /** Width 8, 2 layers, 2 query heads and one key/value head: small enough for finite differences. */
+    /**
+     * Width 8, 2 layers, 2 query heads and one key/value head: small enough for finite differences.
+     */
     static TransformerConfig micro() {
         return TransformerConfig.builder()
                 .setVocabSize(7)
@@ -50,8 +53,8 @@ final class TinyTransformers {
 
     /** The largest absolute element-wise difference of two equally shaped arrays. */
     static double maxAbsDiff(NDArray a, NDArray b) {
-        double[] x = a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
-        double[] y = b.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+        double[] x = a.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] y = b.toType(DataType.FLOAT64, false).toDoubleArray();
         if (x.length != y.length) {
             throw new IllegalArgumentException(x.length + " vs " + y.length + " elements");
         }
