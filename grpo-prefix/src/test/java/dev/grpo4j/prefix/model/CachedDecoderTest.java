@@ -19,8 +19,10 @@ import java.util.Locale;
 
 class CachedDecoderTest {
 
-    /** Three prompts of different lengths; the longest leaves room for the appended tokens. */
-    private static final int[][] PROMPTS = {{1, 2, 3}, {4, 5, 6, 7, 8, 9, 10}, {11, 0, 2, 2, 5}};
+    /** Prompts of different lengths, one of a single token; all leave room for appended tokens. */
+    private static final int[][] PROMPTS = {
+        {1, 2, 3}, {4, 5, 6, 7, 8, 9, 10}, {11, 0, 2, 2, 5}, {12}
+    };
 
     private static final int SAMPLES = 3;
     private static final int STEPS = 4;
@@ -90,10 +92,10 @@ class CachedDecoderTest {
             CachedDecoder decoder = model.newDecoder(store, m, PROMPTS, 2);
             NDArray first = decoder.logits();
             NDArray firstModel = decoder.modelLogits();
-            decoder.append(new int[] {1, 2, 3, 4, 5, 6});
+            decoder.append(new int[] {1, 2, 3, 4, 5, 6, 7, 8});
             assertThat(first.isReleased()).isTrue();
             assertThat(firstModel.isReleased()).isTrue();
-            decoder.append(new int[] {6, 5, 4, 3, 2, 1});
+            decoder.append(new int[] {8, 7, 6, 5, 4, 3, 2, 1});
             // Per layer: prompt keys and values, suffix keys and values; plus the mask and logits.
             assertThat(m.getManagedArrays().size() - before).isEqualTo(2 * 4 + 1 + 2);
             decoder.close();
@@ -110,7 +112,7 @@ class CachedDecoderTest {
                     model.newDecoder(new ParameterStore(m, false), m, PROMPTS, 2)) {
                 assertThatThrownBy(() -> decoder.append(new int[] {1, 2, 3}))
                         .isInstanceOf(IllegalArgumentException.class)
-                        .hasMessageContaining("expected 6 tokens")
+                        .hasMessageContaining("expected 8 tokens")
                         .hasMessageContaining("got 3");
             }
         }
