@@ -3,6 +3,7 @@ package dev.grpo4j.core.reward;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.util.Checks;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -13,14 +14,15 @@ import java.util.Objects;
  * example when a function only looks at token counts. Reward functions read reference data such as
  * the expected answer from {@link Prompt#metadata()}.
  *
- * <p>Truncated completions (cut off by the length limit, ALGORITHMS.md section 2) are scored like any
- * other and still enter the group statistics, even when the loss later masks them out; the {@link
- * #truncated()} flag lets a function treat them specially if it wants to.
+ * <p>Truncated completions (cut off by the length limit, ALGORITHMS.md section 2) are scored like
+ * any other and still enter the group statistics, even when the loss later masks them out; the
+ * {@link #truncated()} flag lets a function treat them specially if it wants to.
  *
  * <p>Instances are immutable: the token ids are copied on the way in and on the way out.
  *
  * @param prompt the prompt this completion answers
- * @param ids the generated token ids (may be empty), including a final stop token if one was sampled
+ * @param ids the generated token ids (may be empty), including a final stop token if one was
+ *     sampled
  * @param text the completion decoded to text, or the empty string
  * @param truncated true if generation stopped at the length limit rather than at a stop token
  * @param index this completion's row in the batch; errors name it

@@ -1,6 +1,7 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.util.Checks;
+
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -13,13 +14,14 @@ import java.util.regex.Pattern;
  * <p>Formula: {@code R = 1.0 if norm(answer(text)) equals norm(reference) else 0.0}, where
  *
  * <ul>
- *   <li>{@code reference} is {@code prompt.get(answerKey).toString()}; a prompt without that key makes
- *       the call fail (an {@link IllegalArgumentException} that the evaluator reports as a {@link
- *       RewardException}), since a missing reference is a data bug, not an "inapplicable" reward;
+ *   <li>{@code reference} is {@code prompt.get(answerKey).toString()}; a prompt without that key
+ *       makes the call fail (an {@link IllegalArgumentException} that the evaluator reports as a
+ *       {@link RewardException}), since a missing reference is a data bug, not an "inapplicable"
+ *       reward;
  *   <li>{@code answer(text)} is the whole completion text, or, with {@link
- *       Builder#optExtract(Pattern, int)}, the given group of the <em>last</em> match of the pattern
- *       in the text (final answers come last; earlier matches are usually reasoning). If the pattern
- *       does not occur, R = 0.0;
+ *       Builder#optExtract(Pattern, int)}, the given group of the <em>last</em> match of the
+ *       pattern in the text (final answers come last; earlier matches are usually reasoning). If
+ *       the pattern does not occur, R = 0.0;
  *   <li>{@code norm} trims surrounding whitespace and then applies the normalizer ({@link
  *       Normalization#NONE} by default).
  * </ul>
@@ -154,8 +156,8 @@ public final class ExactMatchReward implements RewardFunction {
         }
 
         /**
-         * Compares only the answer extracted from the text: group {@code group} of the last match of
-         * {@code pattern}.
+         * Compares only the answer extracted from the text: group {@code group} of the last match
+         * of {@code pattern}.
          *
          * @param pattern the pattern to find
          * @param group the capturing group holding the answer (0 = the whole match)

@@ -1,6 +1,7 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.util.Checks;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,8 @@ import java.util.Objects;
  * batch order, M item-reward functions in {@link ItemRewardSet} order, N item ranks), with the
  * functions' names, weights and failure counts. Immutable.
  *
- * <p>{@link #combined()} gives the {@code [B][N]} per-rank rewards that Rank-GRPO's estimator takes:
- * the weighted nansum of the functions at each rank.
+ * <p>{@link #combined()} gives the {@code [B][N]} per-rank rewards that Rank-GRPO's estimator
+ * takes: the weighted nansum of the functions at each rank.
  */
 public final class ItemRewardMatrix {
 
@@ -62,7 +63,8 @@ public final class ItemRewardMatrix {
      * @param values {@code [B][M][N]} rewards, NaN = not applicable
      * @param itemCount N, the number of ranks
      * @return the matrix
-     * @throws IllegalArgumentException naming the value if the shapes disagree or a value is infinite
+     * @throws IllegalArgumentException naming the value if the shapes disagree or a value is
+     *     infinite
      */
     public static ItemRewardMatrix of(
             List<String> names, double[] weights, double[][][] values, int itemCount) {

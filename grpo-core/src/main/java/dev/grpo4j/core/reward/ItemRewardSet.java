@@ -9,7 +9,8 @@ import java.util.Objects;
  * Immutable; the same rules as {@link RewardSet} apply (at least one function, finite weights
  * defaulting to 1.0, distinct names).
  *
- * <p>The per-rank rewards combine by a weighted nansum per rank ({@link ItemRewardMatrix#combined()}).
+ * <p>The per-rank rewards combine by a weighted nansum per rank ({@link
+ * ItemRewardMatrix#combined()}).
  */
 public final class ItemRewardSet {
 
@@ -45,8 +46,8 @@ public final class ItemRewardSet {
      * @param functions the functions, at least one
      * @param weights one finite weight per function
      * @return the set
-     * @throws IllegalArgumentException naming the value if the counts differ, a weight is not finite,
-     *     there are no functions or two share a name
+     * @throws IllegalArgumentException naming the value if the counts differ, a weight is not
+     *     finite, there are no functions or two share a name
      */
     public static ItemRewardSet of(List<ItemRewardFunction> functions, double[] weights) {
         Objects.requireNonNull(functions, "functions");

@@ -7,8 +7,8 @@ import dev.grpo4j.core.util.Checks;
  * targetLength)}, where {@code |y|} is the number of completion tokens ({@link
  * Completion#length()}).
  *
- * <p>R is 0 up to the target and falls by {@code coefficient} per extra token, without bound; pair it
- * with a weight, or use {@link OverlongPenaltyReward} for a penalty bounded by -1.
+ * <p>R is 0 up to the target and falls by {@code coefficient} per extra token, without bound; pair
+ * it with a weight, or use {@link OverlongPenaltyReward} for a penalty bounded by -1.
  *
  * <p>Example: target 100, coefficient 0.01: 80 tokens give 0, 100 give 0, 150 give -0.5.
  */
@@ -18,8 +18,7 @@ public final class LengthPenaltyReward implements RewardFunction {
     private final double coefficient;
 
     private LengthPenaltyReward(int targetLength, double coefficient) {
-        Checks.require(
-                targetLength >= 0, "target length must be >= 0 but was %d", targetLength);
+        Checks.require(targetLength >= 0, "target length must be >= 0 but was %d", targetLength);
         this.targetLength = targetLength;
         this.coefficient = Checks.nonNegative("length penalty coefficient", coefficient);
     }

@@ -16,10 +16,11 @@ import dev.grpo4j.core.util.Checks;
  * R = -1                                  if |y| &gt; L_max
  * </pre>
  *
- * <p>R is continuous: it reaches -1 exactly at {@code |y| = L_max}. With {@code L_cache = 0} the ramp
- * is empty and R jumps from 0 to -1 past {@code L_max}. A completion cut off by a sampler whose limit
- * is {@code L_max} has {@code |y| = L_max} and so gets -1. DAPO adds R to the task reward; here it is
- * one function of a {@link RewardSet}, whose weight plays the role of verl's penalty factor.
+ * <p>R is continuous: it reaches -1 exactly at {@code |y| = L_max}. With {@code L_cache = 0} the
+ * ramp is empty and R jumps from 0 to -1 past {@code L_max}. A completion cut off by a sampler
+ * whose limit is {@code L_max} has {@code |y| = L_max} and so gets -1. DAPO adds R to the task
+ * reward; here it is one function of a {@link RewardSet}, whose weight plays the role of verl's
+ * penalty factor.
  *
  * <p>Example: {@code L_max = 20, L_cache = 4}: 16 tokens give 0, 17 give -0.25, 20 give -1, 21 give
  * -1.

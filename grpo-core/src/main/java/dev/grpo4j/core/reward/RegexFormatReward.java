@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  *
  * <p>How the pattern must match is the {@link MatchMode}: the whole text ({@link MatchMode#FULL},
  * the default), a prefix of it ({@link MatchMode#PREFIX}, Python's {@code re.match} as TRL's format
- * rewards use), or anywhere ({@link MatchMode#FIND}). Flags such as {@link Pattern#DOTALL} belong to
- * the pattern. The text is used as it is, without trimming.
+ * rewards use), or anywhere ({@link MatchMode#FIND}). Flags such as {@link Pattern#DOTALL} belong
+ * to the pattern. The text is used as it is, without trimming.
  *
  * <pre>{@code
  * RewardFunction format = RegexFormatReward.of(

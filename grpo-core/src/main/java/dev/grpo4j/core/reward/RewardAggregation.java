@@ -1,6 +1,7 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.util.Checks;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,12 +14,12 @@ import java.util.Objects;
  * How K weighted reward functions become one reward per completion, as TRL's {@code
  * multi_objective_aggregation} (ALGORITHMS.md section 1).
  *
- * <p><b>Split of work.</b> {@link #combine(double[][], double[], int[])} produces the combined reward
- * {@code r[B]}; it never computes advantages. What follows is the advantage estimator's job: for
- * {@link #SUM_THEN_NORMALIZE} the group-mean centring and the group/batch/no scaling; for {@link
- * #NORMALIZE_THEN_SUM} the batch-level z-score {@code (r - nanmean_batch(r)) / (nanstd_batch(r) +
- * 1e-4)}. In both cases a NaN {@code r_i} (a row that no function could score) must end as advantage
- * 0 and stay out of the statistics.
+ * <p><b>Split of work.</b> {@link #combine(double[][], double[], int[])} produces the combined
+ * reward {@code r[B]}; it never computes advantages. What follows is the advantage estimator's job:
+ * for {@link #SUM_THEN_NORMALIZE} the group-mean centring and the group/batch/no scaling; for
+ * {@link #NORMALIZE_THEN_SUM} the batch-level z-score {@code (r - nanmean_batch(r)) /
+ * (nanstd_batch(r) + 1e-4)}. In both cases a NaN {@code r_i} (a row that no function could score)
+ * must end as advantage 0 and stay out of the statistics.
  *
  * <p>Notation: {@code x[i][k]} is function k's reward for row i (NaN = not applicable), {@code w_k}
  * its weight, and {@code nansum} a sum over the non-NaN terms only.
@@ -46,13 +47,13 @@ public enum RewardAggregation {
      *
      * <p>{@code mean_g} and {@code std_g} run over the n non-NaN values of function k in group g;
      * {@code std_g} is the sample standard deviation. When n = 1 the single value equals its mean,
-     * so its z-score is 0 (std taken as 0, as TRL does for groups of one). TRL's {@code nanstd} gives
-     * NaN there instead, which its {@code nansum} then skips: the combined r is the same.
+     * so its z-score is 0 (std taken as 0, as TRL does for groups of one). TRL's {@code nanstd}
+     * gives NaN there instead, which its {@code nansum} then skips: the combined r is the same.
      *
      * <p>One deliberate difference from TRL: TRL's nansum turns a row where every function returned
-     * NaN into 0, which then enters the batch z-score as a real reward; here it stays NaN, exactly as
-     * in {@link #SUM_THEN_NORMALIZE}, so the estimator gives it advantage 0 and leaves it out of the
-     * batch statistics.
+     * NaN into 0, which then enters the batch z-score as a real reward; here it stays NaN, exactly
+     * as in {@link #SUM_THEN_NORMALIZE}, so the estimator gives it advantage 0 and leaves it out of
+     * the batch statistics.
      */
     NORMALIZE_THEN_SUM("normalize_then_sum") {
         @Override
@@ -106,8 +107,8 @@ public enum RewardAggregation {
 
     /**
      * Z-scores every function within every group: {@code z_ik = (x_ik - mean_g) / (std_g + 1e-4)},
-     * with mean and sample std over the non-NaN values of function k in row i's group g, std taken as
-     * 0 when only one value is present, and NaN kept as NaN.
+     * with mean and sample std over the non-NaN values of function k in row i's group g, std taken
+     * as 0 when only one value is present, and NaN kept as NaN.
      *
      * @param rewards {@code [B][K]} rewards, NaN = not applicable
      * @param groupIds {@code [B]} group of each row
@@ -141,8 +142,8 @@ public enum RewardAggregation {
     }
 
     /**
-     * Group ids for contiguous groups, as TRL lays out a batch: the first {@code groupSizes[0]} rows
-     * are group 0, the next {@code groupSizes[1]} rows group 1, and so on.
+     * Group ids for contiguous groups, as TRL lays out a batch: the first {@code groupSizes[0]}
+     * rows are group 0, the next {@code groupSizes[1]} rows group 1, and so on.
      *
      * @param groupSizes the size of each group, each &gt; 0
      * @return one group id per row
@@ -153,7 +154,8 @@ public enum RewardAggregation {
         Checks.require(groupSizes.length > 0, "at least one group size is needed");
         int total = 0;
         for (int g = 0; g < groupSizes.length; g++) {
-            Checks.require(groupSizes[g] > 0, "group %d has size %d; sizes must be > 0", g, groupSizes[g]);
+            Checks.require(
+                    groupSizes[g] > 0, "group %d has size %d; sizes must be > 0", g, groupSizes[g]);
             total += groupSizes[g];
         }
         int[] ids = new int[total];
@@ -188,8 +190,8 @@ public enum RewardAggregation {
     }
 
     /**
-     * {@code sum_k w_k * terms[k]} over the k where {@code raw[k]} is not NaN; NaN if every raw value
-     * is NaN. {@code terms} is the raw row itself or its z-scores.
+     * {@code sum_k w_k * terms[k]} over the k where {@code raw[k]} is not NaN; NaN if every raw
+     * value is NaN. {@code terms} is the raw row itself or its z-scores.
      */
     private static double weightedRowSum(double[] terms, double[] raw, double[] w) {
         double sum = 0;
@@ -210,7 +212,8 @@ public enum RewardAggregation {
             lists.computeIfAbsent(groupIds[i], id -> new ArrayList<>()).add(i);
         }
         Map<Integer, int[]> rows = new LinkedHashMap<>();
-        lists.forEach((id, list) -> rows.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
+        lists.forEach(
+                (id, list) -> rows.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
         return rows;
     }
 
@@ -227,7 +230,10 @@ public enum RewardAggregation {
                 rewards.length);
         for (int k = 0; k < weights.length; k++) {
             Checks.require(
-                    Double.isFinite(weights[k]), "weight %d must be finite but was %s", k, weights[k]);
+                    Double.isFinite(weights[k]),
+                    "weight %d must be finite but was %s",
+                    k,
+                    weights[k]);
         }
         for (int i = 0; i < rewards.length; i++) {
             Objects.requireNonNull(rewards[i], "rewards row " + i);

@@ -1,6 +1,10 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.util.Checks;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +23,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Scores a batch of completions with every function of a {@link RewardSet} (or {@link
@@ -45,15 +47,16 @@ import org.slf4j.LoggerFactory;
  * Builder#optThreads(int)}, default one per processor; {@link #close()} shuts it down).
  *
  * <p><b>Timeouts.</b> Each call may run for {@link #timeout()} (default {@value
- * #DEFAULT_TIMEOUT_SECONDS} s) measured from when it starts, not from when it was queued. A call past
- * its limit is cancelled with an interrupt and reported as {@link RewardException.Kind#TIMEOUT}. A
- * function that ignores interrupts cannot be stopped: its result is discarded, but it keeps its
- * thread busy until it returns. In the owned pool that thread is a daemon (it never keeps the JVM
- * alive) and the pool has one fewer thread until then; with a caller-run executor it blocks the
- * caller. Prefer interruptible waits (sleep, futures, interruptible I/O) in slow functions.
+ * #DEFAULT_TIMEOUT_SECONDS} s) measured from when it starts, not from when it was queued. A call
+ * past its limit is cancelled with an interrupt and reported as {@link
+ * RewardException.Kind#TIMEOUT}. A function that ignores interrupts cannot be stopped: its result
+ * is discarded, but it keeps its thread busy until it returns. In the owned pool that thread is a
+ * daemon (it never keeps the JVM alive) and the pool has one fewer thread until then; with a
+ * caller-run executor it blocks the caller. Prefer interruptible waits (sleep, futures,
+ * interruptible I/O) in slow functions.
  *
- * <p><b>Failures.</b> Under {@link RewardFailurePolicy#RAISE} (the default) the first failed call in
- * batch order cancels the rest and raises its {@link RewardException}. Under {@link
+ * <p><b>Failures.</b> Under {@link RewardFailurePolicy#RAISE} (the default) the first failed call
+ * in batch order cancels the rest and raises its {@link RewardException}. Under {@link
  * RewardFailurePolicy#NAN} failed calls become NaN, are counted per function in the result and are
  * logged. A function that returns an infinite value (or, for item rewards, null or the wrong number
  * of ranks) always raises.
@@ -102,13 +105,14 @@ public final class RewardEvaluator implements AutoCloseable {
      *
      * @param rewards the K functions and their weights
      * @param completions the B completions, in batch order
-     * @return {@code [B][K]} rewards in batch and function order, with the weights and failure counts
+     * @return {@code [B][K]} rewards in batch and function order, with the weights and failure
+     *     counts
      * @throws RewardException if a call failed under {@link RewardFailurePolicy#RAISE}, or returned
      *     an infinite value under any policy
      * @throws IllegalArgumentException if the batch is empty
      * @throws IllegalStateException if the evaluator is closed or the executor rejects the calls
-     * @throws CancellationException if the calling thread is interrupted while waiting (its interrupt
-     *     flag is set again)
+     * @throws CancellationException if the calling thread is interrupted while waiting (its
+     *     interrupt flag is set again)
      */
     public RewardMatrix evaluate(RewardSet rewards, List<Completion> completions) {
         Objects.requireNonNull(rewards, "rewards");
@@ -136,7 +140,8 @@ public final class RewardEvaluator implements AutoCloseable {
      * @return {@code [B][M][N]} rewards with the weights and failure counts; {@link
      *     ItemRewardMatrix#combined()} gives the {@code [B][N]} weighted per-rank sums
      * @throws RewardException if a call failed under {@link RewardFailurePolicy#RAISE}, or returned
-     *     null, an infinite value or a number of ranks other than {@code itemCount} under any policy
+     *     null, an infinite value or a number of ranks other than {@code itemCount} under any
+     *     policy
      * @throws IllegalArgumentException if the batch is empty or {@code itemCount <= 0}
      * @throws IllegalStateException if the evaluator is closed or the executor rejects the calls
      * @throws CancellationException if the calling thread is interrupted while waiting
@@ -358,8 +363,8 @@ public final class RewardEvaluator implements AutoCloseable {
     }
 
     /**
-     * One (completion, function) call. Its timeout clock starts when an executor thread picks it up,
-     * so time spent queued behind other calls does not count.
+     * One (completion, function) call. Its timeout clock starts when an executor thread picks it
+     * up, so time spent queued behind other calls does not count.
      */
     private static final class Call extends FutureTask<double[]> {
         final Scorer scorer;
@@ -424,9 +429,7 @@ public final class RewardEvaluator implements AutoCloseable {
         }
     }
 
-    /**
-     * Builds a {@link RewardEvaluator}; every setting is optional.
-     */
+    /** Builds a {@link RewardEvaluator}; every setting is optional. */
     public static final class Builder {
         private Executor executor;
         private int threads;
@@ -461,7 +464,8 @@ public final class RewardEvaluator implements AutoCloseable {
         }
 
         /**
-         * Sets the per-call time limit (default {@value RewardEvaluator#DEFAULT_TIMEOUT_SECONDS} s).
+         * Sets the per-call time limit (default {@value RewardEvaluator#DEFAULT_TIMEOUT_SECONDS}
+         * s).
          *
          * @param timeout the limit, &gt; 0
          * @return this builder

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A reward function failed on one completion: it threw, ran past the evaluator's timeout, or returned
- * a value outside its contract (infinite, null, or the wrong number of item ranks).
+ * A reward function failed on one completion: it threw, ran past the evaluator's timeout, or
+ * returned a value outside its contract (infinite, null, or the wrong number of item ranks).
  *
  * <p>The message and the accessors name the function, the rollout (the completion's {@link
  * Completion#index()}) and the cause; {@link #getCause()} is the function's exception, a {@link
@@ -24,8 +24,8 @@ public final class RewardException extends RuntimeException {
         TIMEOUT,
         /**
          * The function returned something outside its contract (an infinite value, null, or a wrong
-         * number of ranks). Always raised, whatever the failure policy: it is a bug in the function,
-         * not a transient failure.
+         * number of ranks). Always raised, whatever the failure policy: it is a bug in the
+         * function, not a transient failure.
          */
         INVALID_VALUE
     }

@@ -9,7 +9,10 @@ import java.util.Arrays;
  * whatever the policy.
  */
 public enum RewardFailurePolicy {
-    /** The default: the first failure, in batch order, aborts the batch with its {@link RewardException}. */
+    /**
+     * The default: the first failure, in batch order, aborts the batch with its {@link
+     * RewardException}.
+     */
     RAISE {
         @Override
         double[] onFailure(RewardException failure, int width) {

@@ -9,9 +9,9 @@ import java.util.Objects;
  * for example a code-execution reward on a math prompt: NaN values are left out of the weighted sum
  * and of every mean and standard deviation. Infinite values are errors.
  *
- * <p>Functions are called concurrently from several threads by {@link RewardEvaluator}, so they must
- * be thread-safe. A call that may block (a sandbox, a remote judge) should respond to interruption:
- * the evaluator interrupts calls that exceed its timeout.
+ * <p>Functions are called concurrently from several threads by {@link RewardEvaluator}, so they
+ * must be thread-safe. A call that may block (a sandbox, a remote judge) should respond to
+ * interruption: the evaluator interrupts calls that exceed its timeout.
  *
  * <p>{@link #name()} names the function in metrics ({@code rewards/<name>/mean}), logs and errors.
  * Lambdas have no readable name; give them one with {@link #named(String, RewardFunction)}.

@@ -1,6 +1,7 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.util.Checks;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.Objects;
 
 /**
  * The rewards of a batch: {@code [B][K]} values, one row per completion (in batch order) and one
- * column per reward function (in {@link RewardSet} order), with the functions' names and weights and
- * how many calls of each function failed under {@link RewardFailurePolicy#NAN}. Immutable.
+ * column per reward function (in {@link RewardSet} order), with the functions' names and weights
+ * and how many calls of each function failed under {@link RewardFailurePolicy#NAN}. Immutable.
  *
  * <p>NaN means "not applicable" (or a failed call under the NaN policy); infinities never occur.
  * {@link #combine(RewardAggregation, int[])} turns the matrix into one reward per row; {@link

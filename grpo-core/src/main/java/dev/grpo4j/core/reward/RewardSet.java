@@ -1,6 +1,7 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.util.Checks;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,8 +72,8 @@ public final class RewardSet {
      * @param functions the functions, at least one
      * @param weights one finite weight per function
      * @return the set
-     * @throws IllegalArgumentException naming the value if the counts differ, a weight is not finite,
-     *     there are no functions or two share a name
+     * @throws IllegalArgumentException naming the value if the counts differ, a weight is not
+     *     finite, there are no functions or two share a name
      */
     public static RewardSet of(List<RewardFunction> functions, double[] weights) {
         Objects.requireNonNull(functions, "functions");
@@ -139,7 +140,10 @@ public final class RewardSet {
     public String toString() {
         StringBuilder sb = new StringBuilder("RewardSet{");
         for (int k = 0; k < functions.size(); k++) {
-            sb.append(k == 0 ? "" : ", ").append(functions.get(k).name()).append('*').append(weights[k]);
+            sb.append(k == 0 ? "" : ", ")
+                    .append(functions.get(k).name())
+                    .append('*')
+                    .append(weights[k]);
         }
         return sb.append('}').toString();
     }
@@ -164,8 +168,8 @@ public final class RewardSet {
             Integer previous = seen.putIfAbsent(name, k);
             Checks.require(
                     previous == null,
-                    "%s function name '%s' is used by functions %s and %d; names key the metrics, so"
-                            + " give each a distinct name with %s.named(name, f)",
+                    "%s function name '%s' is used by functions %s and %d; names key the metrics,"
+                        + " so give each a distinct name with %s.named(name, f)",
                     kind,
                     name,
                     previous,
@@ -214,11 +218,12 @@ public final class RewardSet {
          * Validates and builds.
          *
          * @return the set
-         * @throws IllegalArgumentException naming the value if no function was added, a weight is not
-         *     finite or two functions share a name
+         * @throws IllegalArgumentException naming the value if no function was added, a weight is
+         *     not finite or two functions share a name
          */
         public RewardSet build() {
-            return new RewardSet(functions, weights.stream().mapToDouble(Double::doubleValue).toArray());
+            return new RewardSet(
+                    functions, weights.stream().mapToDouble(Double::doubleValue).toArray());
         }
     }
 }
