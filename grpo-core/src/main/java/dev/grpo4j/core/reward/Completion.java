@@ -72,6 +72,11 @@ public record Completion(Prompt prompt, int[] ids, String text, boolean truncate
         return new Completion(prompt, rollout.completionIds(), text, rollout.truncated(), index);
     }
 
+    /**
+     * The generated token ids.
+     *
+     * @return a copy of the ids
+     */
     @Override
     public int[] ids() {
         return ids.clone();

@@ -152,7 +152,8 @@ public final class RewardEvaluator implements AutoCloseable {
         Checks.positive("item count", itemCount);
         List<Scorer> scorers = new ArrayList<>();
         for (ItemRewardFunction f : rewards.functions()) {
-            scorers.add(new Scorer(f.name(), true, f::score));
+            // Copied on return: the function may reuse its array for the next completion.
+            scorers.add(new Scorer(f.name(), true, c -> copyOf(f.score(c))));
         }
         int[] failures = new int[rewards.size()];
         double[][][] values = run(scorers, completions, itemCount, failures);
@@ -316,6 +317,10 @@ public final class RewardEvaluator implements AutoCloseable {
         return null;
     }
 
+    private static double[] copyOf(double[] v) {
+        return v == null ? null : v.clone();
+    }
+
     private static void cancelAll(Call[][] calls) {
         for (Call[] row : calls) {
             for (Call call : row) {
@@ -390,9 +395,10 @@ public final class RewardEvaluator implements AutoCloseable {
                 super.run();
             } finally {
                 alarm.cancel(false);
-                if (timedOut) {
-                    // Our own cancellation interrupt must not leak into the executor's thread (or
-                    // into the caller's, for a caller-runs executor).
+                if (isCancelled()) {
+                    // Only this class cancels calls (timeout, abort); the interrupt that came with
+                    // it has been delivered by now and must not leak into the executor's thread,
+                    // or into the caller's for a caller-runs executor.
                     Thread.interrupted();
                 }
             }

@@ -30,9 +30,16 @@ public final class RewardException extends RuntimeException {
         INVALID_VALUE
     }
 
+    /** The failing function's name. */
     private final String functionName;
+
+    /** The failing function's index in its reward set. */
     private final int functionIndex;
+
+    /** The batch index of the completion being scored. */
     private final int rolloutIndex;
+
+    /** What went wrong. */
     private final Kind kind;
 
     private RewardException(

@@ -169,7 +169,7 @@ public final class RewardSet {
             Checks.require(
                     previous == null,
                     "%s function name '%s' is used by functions %s and %d; names key the metrics,"
-                        + " so give each a distinct name with %s.named(name, f)",
+                            + " so give each a distinct name with %s.named(name, f)",
                     kind,
                     name,
                     previous,

@@ -234,6 +234,19 @@ class RewardEvaluatorTest {
     }
 
     @Test
+    void missingReferenceAnswerIsReportedAsFunctionFailure() {
+        RewardSet set = RewardSet.of(ExactMatchReward.of("solution"));
+        try (RewardEvaluator ev = parallel(RewardFailurePolicy.RAISE)) {
+            RewardException e =
+                    raised(() -> ev.evaluate(set, List.of(Fixtures.answering("42", "42"))));
+            assertThat(e.functionName()).isEqualTo("exact_match");
+            assertThat(e.getCause())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'solution'");
+        }
+    }
+
+    @Test
     void infiniteRewardIsRejectedEvenUnderNanPolicy() {
         RewardFunction broken =
                 RewardFunction.named(
