@@ -30,6 +30,10 @@ public record ClipRange(double low, double high, OptionalDouble delta, OptionalD
     /**
      * Validates the bounds.
      *
+     * @param low epsilon low, in {@code [0, 1)}
+     * @param high epsilon high, finite and {@code >= 0}
+     * @param delta the cap on the unclipped ratio (greater than {@code 1 + high}), or empty
+     * @param dualClip verl's dual-clip constant (greater than 1), or empty
      * @throws IllegalArgumentException naming the offending value
      */
     public ClipRange {

@@ -18,6 +18,8 @@ public record LossOutput(NDArray loss, Map<String, Double> metrics) {
     /**
      * Copies the metrics.
      *
+     * @param loss the scalar loss
+     * @param metrics the metrics, copied
      * @throws NullPointerException if either part is null
      */
     public LossOutput {

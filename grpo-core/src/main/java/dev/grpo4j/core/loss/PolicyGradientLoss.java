@@ -70,8 +70,13 @@ import java.util.OptionalDouble;
  * truncation masking is legitimate (every completion hit the length limit) and gives a loss of 0
  * with zero gradient, and metrics of 0.
  *
- * <p><b>Memory.</b> {@link #compute(LossInput)} creates every intermediate in the manager of the
- * log-probs, the caller's per-step scope, and attaches nothing to the managers of the other inputs.
+ * <p><b>Memory and cost.</b> {@link #compute(LossInput)} creates every intermediate in the manager
+ * of the log-probs, the caller's per-step scope, and attaches nothing to the managers of the other
+ * inputs. It copies its {@code [B, T]} inputs to the host once per call, to validate them and to
+ * build masks, normalisers and metrics in plain Java, and reads back the weights and the loss
+ * value; that is one device synchronisation per call, small next to the forward pass that produced
+ * the log-probs. {@link ImportanceSampling#ITEM} also holds a {@code [B, T, K]} bin membership, K
+ * the number of bins.
  *
  * <p>Instances are immutable and thread-safe.
  */
