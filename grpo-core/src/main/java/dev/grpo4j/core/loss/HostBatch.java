@@ -2,6 +2,7 @@ package dev.grpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A validated host copy of one {@link LossInput}: what the loss needs in plain Java to check
@@ -40,26 +41,8 @@ final class HostBatch {
         rows = (int) lp.getShape().get(0);
         cols = (int) lp.getShape().get(1);
         logProbs = requireFinite("logProbs", HostArrays.readFloats("logProbs", lp), cols);
-        oldLogProbs =
-                input.oldLogProbs()
-                        .map(
-                                a ->
-                                        requireFinite(
-                                                "oldLogProbs",
-                                                HostArrays.readFloats("oldLogProbs", a),
-                                                cols))
-                        .orElse(null);
-        refLogProbs =
-                readRef
-                        ? input.refLogProbs()
-                                .map(
-                                        a ->
-                                                requireFinite(
-                                                        "refLogProbs",
-                                                        HostArrays.readFloats("refLogProbs", a),
-                                                        cols))
-                                .orElse(null)
-                        : null;
+        oldLogProbs = readFinite("oldLogProbs", input.oldLogProbs(), cols);
+        refLogProbs = readRef ? readFinite("refLogProbs", input.refLogProbs(), cols) : null;
         double[] inputMask =
                 requireBinary("mask", HostArrays.readNumbers("mask", input.mask()), cols);
         if (sum(inputMask) == 0) {
@@ -73,15 +56,7 @@ final class HostBatch {
                         ? truncate(inputMask, input.truncated().orElseThrow(), cols)
                         : inputMask;
         advantages = readAdvantages(input.advantages(), rows, cols);
-        entropies =
-                input.entropies()
-                        .map(
-                                a ->
-                                        requireFinite(
-                                                "entropies",
-                                                HostArrays.readFloats("entropies", a),
-                                                cols))
-                        .orElse(null);
+        entropies = readFinite("entropies", input.entropies(), cols);
         if (readBins) {
             bins = HostArrays.readIntegers("itemBins", input.itemBins().orElseThrow());
             long max = 0;
@@ -269,6 +244,13 @@ final class HostBatch {
             }
         }
         return values;
+    }
+
+    /** Reads an optional float array and checks it is finite; null when absent. */
+    private static double[] readFinite(String name, Optional<NDArray> array, int cols) {
+        return array.isEmpty()
+                ? null
+                : requireFinite(name, HostArrays.readFloats(name, array.get()), cols);
     }
 
     private static double[] readAdvantages(NDArray array, int rows, int cols) {
