@@ -9,7 +9,9 @@ package dev.grpo4j.advantage;
  */
 public record BetaEstimate(double alpha, double beta) {
 
-    /** The uninformed prior {@code alpha = beta = 0.5} (Jeffreys), for prompts with no offline data. */
+    /**
+     * The uninformed prior {@code alpha = beta = 0.5} (Jeffreys), for prompts with no offline data.
+     */
     public static final BetaEstimate UNINFORMED = new BetaEstimate(0.5, 0.5);
 
     /**
@@ -29,11 +31,12 @@ public record BetaEstimate(double alpha, double beta) {
     }
 
     /**
-     * SPO's offline prior from {@code successes} of {@code samples} binarised evaluations of the initial
-     * policy: with {@code n = min(samples, cap)}, {@code alpha0 = total (s + 0.5) / (n + 1)} and {@code
-     * beta0 = total (n - s + 0.5) / (n + 1)}, so {@code alpha0 + beta0 = total}. More than {@code cap}
-     * samples are scaled down to {@code cap} ({@code s = successes * cap / samples}: the expectation of
-     * the recipe's random subsample of {@code cap} scores). No samples give {@link #UNINFORMED}.
+     * SPO's offline prior from {@code successes} of {@code samples} binarised evaluations of the
+     * initial policy: with {@code n = min(samples, cap)}, {@code alpha0 = total (s + 0.5) / (n +
+     * 1)} and {@code beta0 = total (n - s + 0.5) / (n + 1)}, so {@code alpha0 + beta0 = total}.
+     * More than {@code cap} samples are scaled down to {@code cap} ({@code s = successes * cap /
+     * samples}: the expectation of the recipe's random subsample of {@code cap} scores). No samples
+     * give {@link #UNINFORMED}.
      *
      * @param successes how many samples succeeded, {@code 0 <= successes <= samples}
      * @param samples how many samples were evaluated, {@code >= 0}
@@ -71,8 +74,8 @@ public record BetaEstimate(double alpha, double beta) {
     }
 
     /**
-     * The effective number of observations {@code alpha + beta}; under forgetting factor rho it tends
-     * to {@code 1 / (1 - rho)}.
+     * The effective number of observations {@code alpha + beta}; under forgetting factor rho it
+     * tends to {@code 1 / (1 - rho)}.
      *
      * @return the effective count
      */
@@ -81,8 +84,8 @@ public record BetaEstimate(double alpha, double beta) {
     }
 
     /**
-     * The estimate after one more observation: {@code alpha' = rho * alpha + r}, {@code beta' = rho *
-     * beta + (1 - r)}. For a fractional reward this is the running-mean form of the Beta update.
+     * The estimate after one more observation: {@code alpha' = rho * alpha + r}, {@code beta' = rho
+     * * beta + (1 - r)}. For a fractional reward this is the running-mean form of the Beta update.
      *
      * @param reward the observation, in [0, 1]
      * @param rho the forgetting factor, in (0, 1]

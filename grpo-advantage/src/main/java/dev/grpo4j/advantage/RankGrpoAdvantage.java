@@ -6,6 +6,11 @@ import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.util.Checks;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntUnaryOperator;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Rank-GRPO: group-relative advantages per item rank for completions that are ranked lists
@@ -24,12 +26,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Each completion's per-rank hits {@code h[i,k]} become rank rewards {@code r[i,k]} ({@link
  * RankReward}); then, for every prompt group and every rank k separately, {@code A[i,k] = (r[i,k] -
  * mean_k) / (std_k + eps)} (sample std; no division when scaling is off; 0 where all of the group's
- * rank-k rewards are equal). The token view gives every token of item k the advantage {@code A[i,k]};
- * see {@link RankTokenAdvantages} for overflow, EOS and the item bins.
+ * rank-k rewards are equal). The token view gives every token of item k the advantage {@code
+ * A[i,k]}; see {@link RankTokenAdvantages} for overflow, EOS and the item bins.
  *
- * <p>Use {@link #compute(double[][][])} for plain arrays and {@link #estimate(AdvantageInput)} inside
- * the trainer. The statistics run on ND4J over {@code [groups, G, N]} tensors, one tensor per distinct
- * group shape. Instances are immutable and thread-safe.
+ * <p>Use {@link #compute(double[][][])} for plain arrays and {@link #estimate(AdvantageInput)}
+ * inside the trainer. The statistics run on ND4J over {@code [groups, G, N]} tensors, one tensor
+ * per distinct group shape. Instances are immutable and thread-safe.
  *
  * <pre>{@code
  * double[][][] a = RankGrpoAdvantage.builder().optRankReward(RankReward.LOG_DECAY).build()
@@ -40,12 +42,16 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
 
     /** The repository's rank count N ({@code rec_num}). */
     public static final int DEFAULT_RANK_COUNT = 20;
+
     /** TRL's hard-coded epsilon in the denominator. */
     public static final double DEFAULT_EPSILON = 1e-4;
+
     /** The repository's {@code extra_token_penalty}, per overflow token. */
     public static final double DEFAULT_OVERFLOW_PENALTY = -0.1;
+
     /** The repository's {@code end_of_list_reward}, on EOS after exactly N items. */
     public static final double DEFAULT_END_OF_LIST_REWARD = 0.1;
+
     /** The repository's {@code early_stop_penalty}, on EOS after fewer than N items. */
     public static final double DEFAULT_EARLY_STOP_PENALTY = -0.1;
 
@@ -133,7 +139,8 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
         if (scaleRewards) {
             centred.divi(r.std(true, true, 1).addi(epsilon));
         }
-        // sigma_k = 0 means every rollout earned the same at rank k: no signal, exactly 0 (the mean of
+        // sigma_k = 0 means every rollout earned the same at rank k: no signal, exactly 0 (the mean
+        // of
         // equal values need not reproduce them bit for bit, so test the range, not the std).
         INDArray spread = r.max(true, 1).subi(r.min(true, 1)).gt(0).castTo(DataType.DOUBLE);
         return toFlatArray(centred.muli(spread));
@@ -163,8 +170,8 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
                 int len = row == null ? 0 : row.length;
                 Checks.require(
                         len == ranks,
-                        "rollout %d of group %d has %d ranks but rollout 0 has %d; every rollout of a"
-                                + " group needs the same rank count",
+                        "rollout %d of group %d has %d ranks but rollout 0 has %d; every rollout of"
+                            + " a group needs the same rank count",
                         i,
                         g,
                         len,
@@ -183,11 +190,12 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
     }
 
     /**
-     * Spreads one completion's per-rank advantages over its tokens, with the configured separators, EOS
-     * ids and length shaping.
+     * Spreads one completion's per-rank advantages over its tokens, with the configured separators,
+     * EOS ids and length shaping.
      *
      * @param completionIds the completion's token ids
-     * @param truncated whether generation hit the length limit (decides EOS when no EOS ids are set)
+     * @param truncated whether generation hit the length limit (decides EOS when no EOS ids are
+     *     set)
      * @param rankAdvantages {@code [N]} the completion's per-rank advantages
      * @return the per-token advantages, item bins and loss mask
      * @throws IllegalStateException if no newline count or separator tokens were configured
@@ -198,13 +206,15 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
     }
 
     /**
-     * Per-rank advantages of scored rollout groups, with the per-token view, item bins and loss mask.
-     * Every rollout must carry {@link Rollout#itemRewards()} of length N (its per-rank hits; several
-     * item reward functions are combined upstream by a weighted nansum per rank).
+     * Per-rank advantages of scored rollout groups, with the per-token view, item bins and loss
+     * mask. Every rollout must carry {@link Rollout#itemRewards()} of length N (its per-rank hits;
+     * several item reward functions are combined upstream by a weighted nansum per rank).
      *
      * @param input rollout groups
-     * @return {@link Advantages#perRank} values: rank values {@code [B][N]}, token values, bins, mask
-     * @throws IllegalArgumentException for trajectories, missing or mis-sized item rewards, bad values
+     * @return {@link Advantages#perRank} values: rank values {@code [B][N]}, token values, bins,
+     *     mask
+     * @throws IllegalArgumentException for trajectories, missing or mis-sized item rewards, bad
+     *     values
      * @throws IllegalStateException if no newline count or separator tokens were configured
      */
     @Override
@@ -263,7 +273,8 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
         if (mapper == null) {
             throw new IllegalStateException(
                     "Rank-GRPO needs to know where items end: configure optNewlineCount(tokenId ->"
-                            + " number of '\\n' in the token's text) or optSeparatorTokens(ids...)");
+                        + " number of '\\n"
+                        + "' in the token's text) or optSeparatorTokens(ids...)");
         }
         return mapper;
     }
@@ -390,8 +401,8 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
         }
 
         /**
-         * Sets the EOS token ids; the first occurrence ends the list. Without them, the last token of a
-         * rollout that was not truncated is taken as EOS.
+         * Sets the EOS token ids; the first occurrence ends the list. Without them, the last token
+         * of a rollout that was not truncated is taken as EOS.
          *
          * @param eosIds token ids, at least one, none negative
          * @return this builder
@@ -402,8 +413,8 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
         }
 
         /**
-         * Sets whether length shaping applies (default true): overflow tokens get the overflow penalty,
-         * EOS the end-of-list reward or the early-stop penalty, and EOS enters the loss.
+         * Sets whether length shaping applies (default true): overflow tokens get the overflow
+         * penalty, EOS the end-of-list reward or the early-stop penalty, and EOS enters the loss.
          *
          * @param lengthShaping false to give overflow tokens 0 and leave EOS out of the loss
          * @return this builder

@@ -7,13 +7,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * How Rank-GRPO turns a completion's per-rank hits {@code h[k]} (k = 1..N, usually 0 or 1) into
  * per-rank rewards {@code r[k]} (ALGORITHMS.md section 5).
  *
- * <p>Each constant computes the rewards of a whole batch at once ({@code [rows, N]} on ND4J) and also
- * offers a plain-array form for one completion, so that the two can be compared and tried in JShell.
+ * <p>Each constant computes the rewards of a whole batch at once ({@code [rows, N]} on ND4J) and
+ * also offers a plain-array form for one completion, so that the two can be compared and tried in
+ * JShell.
  */
 public enum RankReward {
     /**
-     * The Rank-GRPO repository's default: {@code r[k] = h[k]}, only the item at rank k earns rank k's
-     * credit.
+     * The Rank-GRPO repository's default: {@code r[k] = h[k]}, only the item at rank k earns rank
+     * k's credit.
      */
     EXP_INF {
         @Override
@@ -27,8 +28,8 @@ public enum RankReward {
         }
     },
     /**
-     * DCG restricted to the ranks from k on: {@code r[k] = sum_{j=k..N} h[j] / log2(j + 1)}, so rank 1
-     * has discount 1 and the credit of earlier ranks is left out.
+     * DCG restricted to the ranks from k on: {@code r[k] = sum_{j=k..N} h[j] / log2(j + 1)}, so
+     * rank 1 has discount 1 and the credit of earlier ranks is left out.
      */
     LOG_DECAY {
         @Override
@@ -77,8 +78,8 @@ public enum RankReward {
     abstract INDArray rewards(INDArray hits);
 
     /**
-     * The DCG discount of a 1-based rank: {@code 1 / log2(rank + 1)}, so rank 1 gets 1 and rank 3 gets
-     * 0.5.
+     * The DCG discount of a 1-based rank: {@code 1 / log2(rank + 1)}, so rank 1 gets 1 and rank 3
+     * gets 0.5.
      *
      * @param rank the rank, {@code >= 1}
      * @return the discount

@@ -5,13 +5,14 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * Spreads one completion's per-rank advantages over its tokens (ALGORITHMS.md section 5, "Token to
- * rank mapping"), with the optional length shaping. Plain Java: the walk is inherently sequential per
- * token, and each completion is independent.
+ * rank mapping"), with the optional length shaping. Plain Java: the walk is inherently sequential
+ * per token, and each completion is independent.
  *
- * <p>A token's item index is the number of newline characters in the tokens <em>before</em> it, so a
- * newline ends its own item and a token holding several newlines advances the index by that many. The
- * EOS token is not an item token: it is either one of the configured EOS ids (the first occurrence
- * ends the list), or, when none are configured, the last token of a rollout that was not truncated.
+ * <p>A token's item index is the number of newline characters in the tokens <em>before</em> it, so
+ * a newline ends its own item and a token holding several newlines advances the index by that many.
+ * The EOS token is not an item token: it is either one of the configured EOS ids (the first
+ * occurrence ends the list), or, when none are configured, the last token of a rollout that was not
+ * truncated.
  */
 final class RankTokenMapper {
 

@@ -8,46 +8,56 @@ import dev.grpo4j.core.advantage.StatefulEstimator;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.util.Checks;
-import java.util.List;
-import java.util.Objects;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
- * SPO, single-stream policy optimization (Xu and Ding, arXiv 2509.13232; ALGORITHMS.md section 4): one
- * response per prompt, and a persistent per-prompt success tracker instead of a group as baseline.
+ * SPO, single-stream policy optimization (Xu and Ding, arXiv 2509.13232; ALGORITHMS.md section 4):
+ * one response per prompt, and a persistent per-prompt success tracker instead of a group as
+ * baseline.
  *
  * <p>Per prompt the tracker holds a {@link BetaEstimate} with {@code p = alpha / (alpha + beta)}.
  * {@link #compute} returns {@code A_i = (a_i - mean(a)) / (std(a) + eps)} with {@code a_i = r_i -
- * p(x_i)} taken <em>before</em> this batch's update (sample std over the batch; all zeros when every
- * {@code a_i} is equal). After the policy update the trainer calls {@link #update} once per rollout
- * with the measured drift D: {@code alpha <- rho * alpha + r}, {@code beta <- rho * beta + (1 - r)},
- * {@code rho} from {@link SpoForgetting}. {@link SpoPromptSampler} draws prompts in proportion to
- * {@link #samplingWeight}.
+ * p(x_i)} taken <em>before</em> this batch's update (sample std over the batch; all zeros when
+ * every {@code a_i} is equal). After the policy update the trainer calls {@link #update} once per
+ * rollout with the measured drift D: {@code alpha <- rho * alpha + r}, {@code beta <- rho * beta +
+ * (1 - r)}, {@code rho} from {@link SpoForgetting}. {@link SpoPromptSampler} draws prompts in
+ * proportion to {@link #samplingWeight}.
  *
- * <p>Rewards must lie in [0, 1] (fractional rewards are fine; they give the running-mean form of the
- * update) unless {@link Builder#optRewardRange} maps another range onto [0, 1]. Unknown prompt ids are
- * an error unless {@link Builder#optAutoInitialize} is on.
+ * <p>Rewards must lie in [0, 1] (fractional rewards are fine; they give the running-mean form of
+ * the update) unless {@link Builder#optRewardRange} maps another range onto [0, 1]. Unknown prompt
+ * ids are an error unless {@link Builder#optAutoInitialize} is on.
  *
- * <p>Thread-safe: updates, reads and sampling may run concurrently; updates of one prompt are atomic
- * and applied in the order they arrive, and {@link #stateToJson()} sees a consistent snapshot.
+ * <p>Thread-safe: updates, reads and sampling may run concurrently; updates of one prompt are
+ * atomic and applied in the order they arrive, and {@link #stateToJson()} sees a consistent
+ * snapshot.
  */
 public final class SpoAdvantage
         implements AdvantageEstimator, StatefulEstimator, DriftAwareEstimator {
 
     /** The recipe's drift half-life {@code D_half}. */
     public static final double DEFAULT_DRIFT_HALF_LIFE = 0.06;
+
     /** The recipe's lower clamp of rho ({@code rho.clip_lower}); also fixes {@code N0}. */
     public static final double DEFAULT_RHO_MIN = 0.875;
+
     /** The recipe's upper clamp of rho. */
     public static final double DEFAULT_RHO_MAX = 0.96;
+
     /** The recipe's constant rho ({@code rho.value}). */
     public static final double DEFAULT_CONSTANT_RHO = 0.875;
+
     /** The recipe's offline sample count {@code n0} per prompt. */
     public static final int DEFAULT_OFFLINE_SAMPLES = 8;
+
     /** The recipe's exploration bonus added to every sampling weight. */
     public static final double DEFAULT_EXPLORATION = 0.05;
+
     /** The recipe's epsilon in the global normalisation. */
     public static final double DEFAULT_EPSILON = 1e-8;
 
@@ -89,11 +99,11 @@ public final class SpoAdvantage
     }
 
     /**
-     * Sets a prompt's tracker from an offline evaluation of the initial policy: {@code successes} of
-     * {@code samples} binarised rewards, turned into {@link BetaEstimate#offlinePrior} with {@code n0}
-     * (default 8) and {@code N0 = 1 / (1 - rho_min)}; 0 samples give {@code alpha = beta = 0.5}.
-     * Binarising raw scores is the caller's job (or use {@link #initializeFromScores}). Replaces any
-     * existing entry.
+     * Sets a prompt's tracker from an offline evaluation of the initial policy: {@code successes}
+     * of {@code samples} binarised rewards, turned into {@link BetaEstimate#offlinePrior} with
+     * {@code n0} (default 8) and {@code N0 = 1 / (1 - rho_min)}; 0 samples give {@code alpha = beta
+     * = 0.5}. Binarising raw scores is the caller's job (or use {@link #initializeFromScores}).
+     * Replaces any existing entry.
      *
      * @param promptId the prompt
      * @param successes how many samples succeeded, {@code 0 <= successes <= samples}
@@ -123,7 +133,10 @@ public final class SpoAdvantage
         int successes = 0;
         for (int i = 0; i < scores.length; i++) {
             Checks.require(
-                    !Double.isNaN(scores[i]), "offline score %d of prompt '%s' is NaN", i, promptId);
+                    !Double.isNaN(scores[i]),
+                    "offline score %d of prompt '%s' is NaN",
+                    i,
+                    promptId);
             successes += scores[i] > 0 ? 1 : 0;
         }
         initialize(promptId, successes, scores.length);
@@ -179,7 +192,8 @@ public final class SpoAdvantage
     }
 
     /**
-     * Adds one observation to a prompt's tracker, discounted by the forgetting factor for the drift.
+     * Adds one observation to a prompt's tracker, discounted by the forgetting factor for the
+     * drift.
      *
      * @param promptId the prompt
      * @param reward the response's reward, in [0, 1] or the configured range
@@ -257,7 +271,8 @@ public final class SpoAdvantage
      * The prompt's tracker entry.
      *
      * @param promptId the prompt
-     * @return its Beta parameters (the uninformed 0.5/0.5 for an unknown prompt under auto-initialise)
+     * @return its Beta parameters (the uninformed 0.5/0.5 for an unknown prompt under
+     *     auto-initialise)
      * @throws IllegalArgumentException for an unknown prompt
      */
     public BetaEstimate posterior(String promptId) {
@@ -283,7 +298,9 @@ public final class SpoAdvantage
         return tracker.size();
     }
 
-    /** Sampling weights of a candidate pool on ND4J; 0 for prompts without an entry, as the recipe. */
+    /**
+     * Sampling weights of a candidate pool on ND4J; 0 for prompts without an entry, as the recipe.
+     */
     double[] samplingWeightsOrZero(List<String> promptIds) {
         BetaEstimate[] entries = tracker.getAllOrNull(promptIds);
         double[] p = new double[entries.length];
@@ -298,10 +315,10 @@ public final class SpoAdvantage
     }
 
     /**
-     * SPO advantages of scored rollouts: one rollout per prompt is the intended use (single stream);
-     * groups with more rollouts are treated rollout by rollout, each with its group's prompt key. A
-     * rollout's reward is {@link #rolloutReward}. Does not update the tracker: the trainer calls
-     * {@link #observe} after the policy update.
+     * SPO advantages of scored rollouts: one rollout per prompt is the intended use (single
+     * stream); groups with more rollouts are treated rollout by rollout, each with its group's
+     * prompt key. A rollout's reward is {@link #rolloutReward}. Does not update the tracker: the
+     * trainer calls {@link #observe} after the policy update.
      *
      * @param input rollout groups
      * @return per-rollout advantages
@@ -326,13 +343,14 @@ public final class SpoAdvantage
     }
 
     /**
-     * The scalar reward SPO uses for a rollout: the weighted sum of its K rewards (weights from {@link
-     * Builder#optRewardWeights}, 1 each by default). Trainers pass this value to {@link #observe}.
+     * The scalar reward SPO uses for a rollout: the weighted sum of its K rewards (weights from
+     * {@link Builder#optRewardWeights}, 1 each by default). Trainers pass this value to {@link
+     * #observe}.
      *
      * @param rollout a scored rollout
      * @return the combined reward
-     * @throws IllegalArgumentException if the rollout is unscored, has a NaN reward, or has a different
-     *     number of rewards than configured weights
+     * @throws IllegalArgumentException if the rollout is unscored, has a NaN reward, or has a
+     *     different number of rewards than configured weights
      */
     public double rolloutReward(Rollout rollout) {
         return rolloutReward(rollout, "?", 0);
@@ -341,7 +359,10 @@ public final class SpoAdvantage
     private double rolloutReward(Rollout rollout, String promptKey, int index) {
         double[] x = rollout.rewards();
         Checks.require(
-                x.length > 0, "rollout %d of prompt '%s' has no rewards; score it first", index, promptKey);
+                x.length > 0,
+                "rollout %d of prompt '%s' has no rewards; score it first",
+                index,
+                promptKey);
         Checks.require(
                 rewardWeights == null || rewardWeights.length == x.length,
                 "rollout %d of prompt '%s' has %d rewards but %d reward weights are configured",
@@ -394,9 +415,9 @@ public final class SpoAdvantage
         if (Double.isNaN(rewardMin)) {
             Checks.require(
                     reward >= 0 && reward <= 1,
-                    "reward %s for prompt '%s' lies outside [0, 1]; SPO's Beta tracker needs success"
-                            + " rates in [0, 1]: rescale the reward or build with"
-                            + " optRewardRange(min, max)",
+                    "reward %s for prompt '%s' lies outside [0, 1]; SPO's Beta tracker needs"
+                        + " success rates in [0, 1]: rescale the reward or build with"
+                        + " optRewardRange(min, max)",
                     reward,
                     promptId);
             return reward;
@@ -467,8 +488,8 @@ public final class SpoAdvantage
         }
 
         /**
-         * Sets the clamp range of the adaptive rho (default [0.875, 0.96]). {@code rho_min} also fixes
-         * the offline prior's weight {@code N0 = 1 / (1 - rho_min)}.
+         * Sets the clamp range of the adaptive rho (default [0.875, 0.96]). {@code rho_min} also
+         * fixes the offline prior's weight {@code N0 = 1 / (1 - rho_min)}.
          *
          * @param rhoMin the lower clamp, in (0, 1)
          * @param rhoMax the upper clamp, in [rhoMin, 1]
@@ -536,10 +557,10 @@ public final class SpoAdvantage
         }
 
         /**
-         * Lets unknown prompts start at the uninformed {@code alpha = beta = 0.5} instead of failing
-         * (default off, so that a typo in a prompt id is caught). Reads of an unknown prompt then see
-         * p = 0.5 without creating an entry; its first {@link SpoAdvantage#update} creates it. The
-         * sampler still gives untracked prompts weight 0.
+         * Lets unknown prompts start at the uninformed {@code alpha = beta = 0.5} instead of
+         * failing (default off, so that a typo in a prompt id is caught). Reads of an unknown
+         * prompt then see p = 0.5 without creating an entry; its first {@link SpoAdvantage#update}
+         * creates it. The sampler still gives untracked prompts weight 0.
          *
          * @param autoInitialize true to accept unseen prompts
          * @return this builder
@@ -550,9 +571,9 @@ public final class SpoAdvantage
         }
 
         /**
-         * Maps rewards from {@code [min, max]} linearly onto [0, 1] before they reach the tracker (our
-         * extension; the recipe only accepts rewards in [0, 1]). Rewards outside the range are still
-         * rejected.
+         * Maps rewards from {@code [min, max]} linearly onto [0, 1] before they reach the tracker
+         * (our extension; the recipe only accepts rewards in [0, 1]). Rewards outside the range are
+         * still rejected.
          *
          * @param min the reward that counts as failure
          * @param max the reward that counts as success, {@code > min}

@@ -2,8 +2,8 @@ package dev.grpo4j.advantage;
 
 /**
  * How SPO discounts a prompt's past observations before adding a new one (ALGORITHMS.md section 4,
- * step 5): the factor {@code rho} multiplies {@code alpha} and {@code beta}, so the tracker remembers
- * about {@code 1 / (1 - rho)} observations.
+ * step 5): the factor {@code rho} multiplies {@code alpha} and {@code beta}, so the tracker
+ * remembers about {@code 1 / (1 - rho)} observations.
  */
 public enum SpoForgetting {
     /**
@@ -18,7 +18,9 @@ public enum SpoForgetting {
             return Math.min(spo.rhoMax(), Math.max(spo.rhoMin(), raw));
         }
     },
-    /** The recipe's {@code rho.type = constant}: one fixed factor (default 0.875), drift ignored. */
+    /**
+     * The recipe's {@code rho.type = constant}: one fixed factor (default 0.875), drift ignored.
+     */
     CONSTANT {
         @Override
         double rho(double drift, SpoAdvantage spo) {

@@ -3,6 +3,7 @@ package dev.grpo4j.advantage;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.train.PromptSource;
 import dev.grpo4j.core.util.Checks;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -11,23 +12,23 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * SPO's prioritized prompt sampling (ALGORITHMS.md section 4, step 1): each step draws prompts from a
- * fixed candidate pool with probability proportional to {@link SpoAdvantage#samplingWeight}, so
+ * SPO's prioritized prompt sampling (ALGORITHMS.md section 4, step 1): each step draws prompts from
+ * a fixed candidate pool with probability proportional to {@link SpoAdvantage#samplingWeight}, so
  * prompts the policy solves about half the time are seen most.
  *
  * <ul>
- *   <li>Prompts without a tracker entry have weight 0, as in the recipe; if every weight is 0 the draw
- *       is uniform.
+ *   <li>Prompts without a tracker entry have weight 0, as in the recipe; if every weight is 0 the
+ *       draw is uniform.
  *   <li>Without replacement while the pool has at least {@code count} prompts (successive sampling:
  *       each draw proportional to the weights of the prompts not yet drawn). If fewer prompts than
- *       {@code count} have a positive weight, the rest is filled uniformly from the zero-weight ones
- *       (the recipe's numpy call fails there instead).
+ *       {@code count} have a positive weight, the rest is filled uniformly from the zero-weight
+ *       ones (the recipe's numpy call fails there instead).
  *   <li>With replacement only when the pool is smaller than {@code count}.
  * </ul>
  *
  * <p>Weights are read from the tracker at every call, so the sampler follows the tracker's updates.
- * Draws come only from the given generator, in a fixed order, so a seeded generator reproduces them.
- * Safe to call from several threads if each passes its own generator.
+ * Draws come only from the given generator, in a fixed order, so a seeded generator reproduces
+ * them. Safe to call from several threads if each passes its own generator.
  */
 public final class SpoPromptSampler implements PromptSource {
 
@@ -115,9 +116,10 @@ public final class SpoPromptSampler implements PromptSource {
     }
 
     /**
-     * Efraimidis-Spirakis: the k largest keys {@code log(u) / w} (u uniform in (0, 1]) form a weighted
-     * sample without replacement with the same law as k successive proportional draws, and sorting the
-     * keys gives the draw order. Zero-weight prompts rank after all others, in random order.
+     * Efraimidis-Spirakis: the k largest keys {@code log(u) / w} (u uniform in (0, 1]) form a
+     * weighted sample without replacement with the same law as k successive proportional draws, and
+     * sorting the keys gives the draw order. Zero-weight prompts rank after all others, in random
+     * order.
      */
     static int[] withoutReplacement(double[] w, int count, RandomGenerator random) {
         int n = w.length;

@@ -13,9 +13,10 @@ import java.util.function.UnaryOperator;
 /**
  * SPO's per-prompt Beta estimates, safe for concurrent use.
  *
- * <p>Updates and reads share the read lock, and the concurrent map makes each prompt's update atomic,
- * so updates of different prompts run in parallel and updates of one prompt apply one after another.
- * Snapshot and replace take the write lock, so they never see or leave a half-written state.
+ * <p>Updates and reads share the read lock, and the concurrent map makes each prompt's update
+ * atomic, so updates of different prompts run in parallel and updates of one prompt apply one after
+ * another. Snapshot and replace take the write lock, so they never see or leave a half-written
+ * state.
  */
 final class SpoTracker {
 
@@ -24,8 +25,8 @@ final class SpoTracker {
     private final boolean autoInitialize;
 
     /**
-     * @param autoInitialize whether a prompt without an entry reads as {@link BetaEstimate#UNINFORMED}
-     *     (true) or is an error (false)
+     * @param autoInitialize whether a prompt without an entry reads as {@link
+     *     BetaEstimate#UNINFORMED} (true) or is an error (false)
      */
     SpoTracker(boolean autoInitialize) {
         this.autoInitialize = autoInitialize;

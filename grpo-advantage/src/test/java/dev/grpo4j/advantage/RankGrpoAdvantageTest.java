@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import java.util.Random;
 
 class RankGrpoAdvantageTest {
 
@@ -18,8 +19,10 @@ class RankGrpoAdvantageTest {
     void expInfMatchesWorkedExample() {
         double[][][] a = RankGrpoAdvantage.builder().build().compute(EXAMPLE);
 
-        assertThat(a[0][0]).containsExactly(new double[] {1.154501, -0.57725, 1.154501, 0}, within(TOL));
-        assertThat(a[0][1]).containsExactly(new double[] {-0.57725, 1.154501, -0.57725, 0}, within(TOL));
+        assertThat(a[0][0])
+                .containsExactly(new double[] {1.154501, -0.57725, 1.154501, 0}, within(TOL));
+        assertThat(a[0][1])
+                .containsExactly(new double[] {-0.57725, 1.154501, -0.57725, 0}, within(TOL));
         assertThat(a[0][2])
                 .containsExactly(new double[] {-0.57725, -0.57725, -0.57725, 0}, within(TOL));
     }
@@ -30,10 +33,13 @@ class RankGrpoAdvantageTest {
                 .containsExactly(new double[] {1.5, 0.5, 0.5, 0}, within(TOL));
         assertThat(RankReward.LOG_DECAY.rewards(new double[] {0, 1, 0, 0}))
                 .containsExactly(new double[] {0.630930, 0.630930, 0, 0}, within(TOL));
-        assertThat(new double[] {
-                    RankReward.discount(1), RankReward.discount(2), RankReward.discount(3),
-                    RankReward.discount(4)
-                })
+        assertThat(
+                        new double[] {
+                            RankReward.discount(1),
+                            RankReward.discount(2),
+                            RankReward.discount(3),
+                            RankReward.discount(4)
+                        })
                 .containsExactly(new double[] {1, 0.630930, 0.5, 0.430677}, within(TOL));
     }
 
@@ -75,7 +81,8 @@ class RankGrpoAdvantageTest {
         double third = 1.0 / 3;
         assertThat(a[0][0])
                 .containsExactly(new double[] {2 * third, -third, 2 * third, 0}, within(1e-12));
-        assertThat(a[0][2]).containsExactly(new double[] {-third, -third, -third, 0}, within(1e-12));
+        assertThat(a[0][2])
+                .containsExactly(new double[] {-third, -third, -third, 0}, within(1e-12));
     }
 
     @Test
@@ -94,7 +101,9 @@ class RankGrpoAdvantageTest {
     void groupsOfDifferentShapesMatchSeparateCalls() {
         Random random = new Random(5);
         double[][][] hits = {
-            randomHits(random, 3, 4), randomHits(random, 5, 4), randomHits(random, 3, 4),
+            randomHits(random, 3, 4),
+            randomHits(random, 5, 4),
+            randomHits(random, 3, 4),
             randomHits(random, 2, 6)
         };
         RankGrpoAdvantage rank = RankGrpoAdvantage.builder().build();
@@ -152,7 +161,10 @@ class RankGrpoAdvantageTest {
     void scalingHitsLeavesAdvantagesUnchangedWhenEpsilonIsZero() {
         Random random = new Random(8);
         RankGrpoAdvantage rank =
-                RankGrpoAdvantage.builder().optRankReward(RankReward.LOG_DECAY).optEpsilon(0).build();
+                RankGrpoAdvantage.builder()
+                        .optRankReward(RankReward.LOG_DECAY)
+                        .optEpsilon(0)
+                        .build();
         double[][][] hits = randomBatch(random, 10, 6, 5);
 
         assertClose(rank.compute(scale(hits, 7.5)), rank.compute(hits), 1e-9);
@@ -175,7 +187,8 @@ class RankGrpoAdvantageTest {
     @Test
     void permutingRolloutsPermutesAdvantages() {
         Random random = new Random(9);
-        RankGrpoAdvantage rank = RankGrpoAdvantage.builder().optRankReward(RankReward.LOG_DECAY).build();
+        RankGrpoAdvantage rank =
+                RankGrpoAdvantage.builder().optRankReward(RankReward.LOG_DECAY).build();
         double[][][] hits = randomBatch(random, 5, 8, 6);
         double[][][] a = rank.compute(hits);
         int[][] perms = new int[hits.length][];

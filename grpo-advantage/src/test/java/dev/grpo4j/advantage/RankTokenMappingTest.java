@@ -8,9 +8,11 @@ import dev.grpo4j.core.advantage.AdvantageInput;
 import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.function.IntUnaryOperator;
-import org.junit.jupiter.api.Test;
 
 /**
  * The token view of Rank-GRPO on a toy vocabulary: ids 0..9 are words, 10 is "\n", 11 is "\n\n", 12
@@ -109,7 +111,10 @@ class RankTokenMappingTest {
     @Test
     void shapingValuesAreConfigurable() {
         RankGrpoAdvantage rank =
-                base().optOverflowPenalty(-0.5).optEndOfListReward(0.7).optEarlyStopPenalty(-0.3).build();
+                base().optOverflowPenalty(-0.5)
+                        .optEndOfListReward(0.7)
+                        .optEarlyStopPenalty(-0.3)
+                        .build();
 
         assertThat(map(rank, 1, NL, 2, NL, 3, EOS).values()[5]).isEqualTo(0.7);
         assertThat(map(rank, 1, EOS).values()[1]).isEqualTo(-0.3);
@@ -175,7 +180,8 @@ class RankTokenMappingTest {
 
     @Test
     void rejectsRankAdvantagesOfTheWrongLength() {
-        assertThatThrownBy(() -> base().build().tokenAdvantages(new int[] {1}, false, new double[2]))
+        assertThatThrownBy(
+                        () -> base().build().tokenAdvantages(new int[] {1}, false, new double[2]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected 3 rank advantages");
     }
@@ -197,8 +203,16 @@ class RankTokenMappingTest {
         AdvantageInput input =
                 AdvantageInput.ofRollouts(
                         List.of(
-                                RolloutGroup.of("p", List.of(rollout(ids[0], hits[0]), rollout(ids[1], hits[1]))),
-                                RolloutGroup.of("q", List.of(rollout(ids[2], hits[2]), rollout(ids[3], hits[3])))));
+                                RolloutGroup.of(
+                                        "p",
+                                        List.of(
+                                                rollout(ids[0], hits[0]),
+                                                rollout(ids[1], hits[1]))),
+                                RolloutGroup.of(
+                                        "q",
+                                        List.of(
+                                                rollout(ids[2], hits[2]),
+                                                rollout(ids[3], hits[3])))));
 
         Advantages a = rank.estimate(input);
 
@@ -248,7 +262,9 @@ class RankTokenMappingTest {
                                         "p",
                                         List.of(
                                                 rollout(new int[] {1, EOS}, new double[] {1, 0, 0}),
-                                                rollout(new int[] {1, EOS}, new double[] {1, 0})))));
+                                                rollout(
+                                                        new int[] {1, EOS},
+                                                        new double[] {1, 0})))));
 
         assertThatThrownBy(() -> base().build().estimate(input))
                 .isInstanceOf(IllegalArgumentException.class)
