@@ -171,7 +171,7 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
                 Checks.require(
                         len == ranks,
                         "rollout %d of group %d has %d ranks but rollout 0 has %d; every rollout of"
-                            + " a group needs the same rank count",
+                                + " a group needs the same rank count",
                         i,
                         g,
                         len,
@@ -273,8 +273,8 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
         if (mapper == null) {
             throw new IllegalStateException(
                     "Rank-GRPO needs to know where items end: configure optNewlineCount(tokenId ->"
-                        + " number of '\\n"
-                        + "' in the token's text) or optSeparatorTokens(ids...)");
+                            + " number of '\\n"
+                            + "' in the token's text) or optSeparatorTokens(ids...)");
         }
         return mapper;
     }

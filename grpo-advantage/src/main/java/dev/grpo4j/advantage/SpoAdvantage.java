@@ -11,7 +11,6 @@ import dev.grpo4j.core.util.Checks;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
 import java.util.Objects;
@@ -299,19 +298,20 @@ public final class SpoAdvantage
     }
 
     /**
-     * Sampling weights of a candidate pool on ND4J; 0 for prompts without an entry, as the recipe.
+     * Sampling weights of a candidate pool; 0 for prompts without an entry, as the recipe. One
+     * plain pass: the pool is read from a hash map anyway, and ND4J's fixed cost per call (about
+     * 0.3 ms) exceeds the arithmetic for any realistic pool.
      */
     double[] samplingWeightsOrZero(List<String> promptIds) {
         BetaEstimate[] entries = tracker.getAllOrNull(promptIds);
-        double[] p = new double[entries.length];
-        double[] tracked = new double[entries.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = entries[i] == null ? 0.5 : entries[i].mean();
-            tracked[i] = entries[i] == null ? 0 : 1;
+        double[] w = new double[entries.length];
+        for (int i = 0; i < w.length; i++) {
+            if (entries[i] != null) {
+                double p = entries[i].mean();
+                w[i] = Math.sqrt(p * (1 - p)) + exploration;
+            }
         }
-        INDArray pa = Nd4j.createFromArray(p);
-        INDArray w = Transforms.sqrt(pa.mul(pa.rsub(1.0)), false);
-        return w.addi(exploration).muli(Nd4j.createFromArray(tracked)).toDoubleVector();
+        return w;
     }
 
     /**
@@ -416,8 +416,8 @@ public final class SpoAdvantage
             Checks.require(
                     reward >= 0 && reward <= 1,
                     "reward %s for prompt '%s' lies outside [0, 1]; SPO's Beta tracker needs"
-                        + " success rates in [0, 1]: rescale the reward or build with"
-                        + " optRewardRange(min, max)",
+                            + " success rates in [0, 1]: rescale the reward or build with"
+                            + " optRewardRange(min, max)",
                     reward,
                     promptId);
             return reward;
