@@ -68,9 +68,7 @@ public final class SpoAdvantage
     private final int offlineSamples;
     private final double exploration;
     private final double epsilon;
-    private final double rewardMin;
-    private final double rewardMax;
-    private final double[] rewardWeights;
+    private final SpoRewards rewardRules;
     private final SpoTracker tracker;
 
     private SpoAdvantage(Builder b) {
@@ -82,9 +80,7 @@ public final class SpoAdvantage
         this.offlineSamples = b.offlineSamples;
         this.exploration = b.exploration;
         this.epsilon = b.epsilon;
-        this.rewardMin = b.rewardMin;
-        this.rewardMax = b.rewardMax;
-        this.rewardWeights = b.rewardWeights == null ? null : b.rewardWeights.clone();
+        this.rewardRules = new SpoRewards(b.rewardMin, b.rewardMax, b.rewardWeights);
         this.tracker = new SpoTracker(b.autoInitialize);
     }
 
@@ -160,7 +156,7 @@ public final class SpoAdvantage
                 rewards.length);
         double[] a = new double[rewards.length];
         for (int i = 0; i < a.length; i++) {
-            a[i] = unitReward(promptIds[i], rewards[i]);
+            a[i] = rewardRules.toUnit(promptIds[i], rewards[i]);
         }
         // One lock for the whole batch: every baseline comes from the same state.
         tracker.shared(
@@ -201,7 +197,7 @@ public final class SpoAdvantage
      */
     public void update(String promptId, double reward, double drift) {
         Objects.requireNonNull(promptId, "promptId");
-        double r = unitReward(promptId, reward);
+        double r = rewardRules.toUnit(promptId, reward);
         double rho = rho(drift);
         tracker.update(promptId, old -> old.observe(r, rho));
     }
@@ -223,7 +219,7 @@ public final class SpoAdvantage
                 rewards.length,
                 drifts.length);
         for (int i = 0; i < promptIds.length; i++) {
-            unitReward(promptIds[i], rewards[i]);
+            rewardRules.toUnit(promptIds[i], rewards[i]);
             rho(drifts[i]);
             tracker.get(promptIds[i]);
         }
@@ -336,7 +332,10 @@ public final class SpoAdvantage
         for (RolloutGroup group : input.rolloutGroups()) {
             for (int i = 0; i < group.size(); i++, row++) {
                 ids[row] = group.promptKey();
-                rewards[row] = rolloutReward(group.rollout(i), group.promptKey(), i);
+                rewards[row] =
+                        rewardRules.combine(
+                                group.rollout(i),
+                                "rollout " + i + " of prompt '" + group.promptKey() + "'");
             }
         }
         return Advantages.perRollout(compute(ids, rewards));
@@ -353,35 +352,7 @@ public final class SpoAdvantage
      *     different number of rewards than configured weights
      */
     public double rolloutReward(Rollout rollout) {
-        return rolloutReward(rollout, "?", 0);
-    }
-
-    private double rolloutReward(Rollout rollout, String promptKey, int index) {
-        double[] x = rollout.rewards();
-        Checks.require(
-                x.length > 0,
-                "rollout %d of prompt '%s' has no rewards; score it first",
-                index,
-                promptKey);
-        Checks.require(
-                rewardWeights == null || rewardWeights.length == x.length,
-                "rollout %d of prompt '%s' has %d rewards but %d reward weights are configured",
-                index,
-                promptKey,
-                x.length,
-                rewardWeights == null ? 0 : rewardWeights.length);
-        double sum = 0;
-        for (int k = 0; k < x.length; k++) {
-            Checks.require(
-                    !Double.isNaN(x[k]),
-                    "reward %d of rollout %d of prompt '%s' is NaN; SPO's tracker has no 'not"
-                            + " applicable', so every reward function must score every rollout",
-                    k,
-                    index,
-                    promptKey);
-            sum += (rewardWeights == null ? 1.0 : rewardWeights[k]) * x[k];
-        }
-        return sum;
+        return rewardRules.combine(rollout, "the rollout");
     }
 
     /** Same as {@link #update}: the trainer's hook after the policy update. */
@@ -408,28 +379,6 @@ public final class SpoAdvantage
     @Override
     public String name() {
         return "spo";
-    }
-
-    private double unitReward(String promptId, double reward) {
-        Checks.require(Double.isFinite(reward), "reward for prompt '%s' is %s", promptId, reward);
-        if (Double.isNaN(rewardMin)) {
-            Checks.require(
-                    reward >= 0 && reward <= 1,
-                    "reward %s for prompt '%s' lies outside [0, 1]; SPO's Beta tracker needs"
-                            + " success rates in [0, 1]: rescale the reward or build with"
-                            + " optRewardRange(min, max)",
-                    reward,
-                    promptId);
-            return reward;
-        }
-        Checks.require(
-                reward >= rewardMin && reward <= rewardMax,
-                "reward %s for prompt '%s' lies outside the configured range [%s, %s]",
-                reward,
-                promptId,
-                rewardMin,
-                rewardMax);
-        return (reward - rewardMin) / (rewardMax - rewardMin);
     }
 
     double driftHalfLife() {

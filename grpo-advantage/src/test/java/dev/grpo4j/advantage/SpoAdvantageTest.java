@@ -391,6 +391,38 @@ class SpoAdvantageTest {
                 .hasMessageContaining("0.8");
     }
 
+    @Test
+    void rejectsEmptyBatch() {
+        assertThatThrownBy(() -> workedExample().compute(new String[0], new double[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one response");
+    }
+
+    @Test
+    void rejectsPromptIdsAndRewardsOfDifferentLengths() {
+        assertThatThrownBy(() -> workedExample().compute(IDS, new double[] {1, 0, 1}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("4 prompt ids but 3 rewards");
+    }
+
+    @Test
+    void estimateRejectsRolloutWithMoreRewardsThanWeights() {
+        SpoAdvantage spo = SpoAdvantage.builder().optRewardWeights(1.0).build();
+        spo.initialize("a", 1, 2);
+        AdvantageInput input = AdvantageInput.ofRollouts(List.of(group("a", 1, 0)));
+
+        assertThatThrownBy(() -> spo.estimate(input))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rollout 0 of prompt 'a' has 2 rewards but 1 reward weights");
+    }
+
+    @Test
+    void rejectsNaNRewardWeight() {
+        assertThatThrownBy(() -> SpoAdvantage.builder().optRewardWeights(1.0, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reward weight 1 must be finite but was NaN");
+    }
+
     private static RolloutGroup group(String key, double... rewards) {
         return RolloutGroup.of(key, List.of(rollout(rewards)));
     }
