@@ -208,7 +208,9 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
     /**
      * Per-rank advantages of scored rollout groups, with the per-token view, item bins and loss
      * mask. Every rollout must carry {@link Rollout#itemRewards()} of length N (its per-rank hits;
-     * several item reward functions are combined upstream by a weighted nansum per rank).
+     * several item reward functions are combined upstream by a weighted nansum per rank). A NaN
+     * item reward (no function applies at that rank, e.g. the list is shorter than N) counts as 0,
+     * as in the reference implementation; {@link #compute} itself rejects NaN.
      *
      * @param input rollout groups
      * @return {@link Advantages#perRank} values: rank values {@code [B][N]}, token values, bins,
@@ -245,6 +247,13 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
                         group.promptKey(),
                         items.length,
                         rankCount);
+                // NaN marks a rank where no item reward function applies (a list shorter than
+                // N): it earns nothing, as the reference's nansum over functions gives 0 there.
+                for (int k = 0; k < items.length; k++) {
+                    if (Double.isNaN(items[k])) {
+                        items[k] = 0;
+                    }
+                }
                 hits[g][i] = items;
             }
         }

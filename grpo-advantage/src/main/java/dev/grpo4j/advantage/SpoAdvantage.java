@@ -5,6 +5,7 @@ import dev.grpo4j.core.advantage.AdvantageInput;
 import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.advantage.DriftAwareEstimator;
 import dev.grpo4j.core.advantage.StatefulEstimator;
+import dev.grpo4j.core.reward.RewardAggregation;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.util.Checks;
@@ -313,8 +314,11 @@ public final class SpoAdvantage
     /**
      * SPO advantages of scored rollouts: one rollout per prompt is the intended use (single
      * stream); groups with more rollouts are treated rollout by rollout, each with its group's
-     * prompt key. A rollout's reward is {@link #rolloutReward}. Does not update the tracker: the
-     * trainer calls {@link #observe} after the policy update.
+     * prompt key. A rollout's reward is the weighted sum of its K rewards, with the weights the
+     * input carries (the trainer's) or else the configured ones ({@link #rolloutReward}); NaN
+     * rewards are rejected, and so is the NORMALIZE_THEN_SUM aggregation (z-scored rewards are no
+     * success rates). Does not update the tracker: the trainer calls {@link #observe} after the
+     * policy update, with the same combined reward.
      *
      * @param input rollout groups
      * @return per-rollout advantages
@@ -325,6 +329,16 @@ public final class SpoAdvantage
                 input.kind() == AdvantageInput.Kind.ROLLOUTS,
                 "SPO scores rollouts, not %s",
                 input.kind());
+        input.aggregation()
+                .ifPresent(
+                        a ->
+                                Checks.require(
+                                        a == RewardAggregation.SUM_THEN_NORMALIZE,
+                                        "SPO's tracker needs each rollout's weighted reward as a"
+                                                + " success rate, so it only supports"
+                                                + " SUM_THEN_NORMALIZE, not %s",
+                                        a));
+        double[] weights = input.rewardWeights().orElse(null);
         int rows = input.rowCount();
         String[] ids = new String[rows];
         double[] rewards = new double[rows];
@@ -335,7 +349,8 @@ public final class SpoAdvantage
                 rewards[row] =
                         rewardRules.combine(
                                 group.rollout(i),
-                                "rollout " + i + " of prompt '" + group.promptKey() + "'");
+                                "rollout " + i + " of prompt '" + group.promptKey() + "'",
+                                weights);
             }
         }
         return Advantages.perRollout(compute(ids, rewards));
@@ -352,7 +367,7 @@ public final class SpoAdvantage
      *     different number of rewards than configured weights
      */
     public double rolloutReward(Rollout rollout) {
-        return rewardRules.combine(rollout, "the rollout");
+        return rewardRules.combine(rollout, "the rollout", null);
     }
 
     /** Same as {@link #update}: the trainer's hook after the policy update. */

@@ -81,14 +81,17 @@ public final class SpoPromptSampler implements PromptSource {
     }
 
     /**
-     * Draws the prompts of the next step.
+     * Draws the prompts of a step. The draw depends only on the tracker's state (which the trainer
+     * checkpoints) and on {@code random}, so it needs no position of its own and {@code step} is
+     * not used.
      *
+     * @param step the 0-based training step (unused)
      * @param count how many prompts, {@code > 0}
      * @param random the trainer's generator for this step
      * @return {@code count} prompts, in draw order
      */
     @Override
-    public List<Prompt> next(int count, RandomGenerator random) {
+    public List<Prompt> next(long step, int count, RandomGenerator random) {
         Checks.positive("prompt count", count);
         Objects.requireNonNull(random, "random");
         double[] w = effectiveWeights(weights());

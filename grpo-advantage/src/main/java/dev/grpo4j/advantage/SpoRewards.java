@@ -53,8 +53,10 @@ final class SpoRewards {
      *
      * @param rollout the rollout
      * @param where names the rollout in messages, e.g. "rollout 0 of prompt 'a'"
+     * @param inputWeights weights that travel with the input and take precedence, or null
      */
-    double combine(Rollout rollout, String where) {
+    double combine(Rollout rollout, String where, double[] inputWeights) {
+        double[] weights = inputWeights != null ? inputWeights : this.weights;
         double[] x = rollout.rewards();
         Checks.require(x.length > 0, "%s has no rewards; score it first", where);
         Checks.require(

@@ -234,6 +234,35 @@ class RankTokenMappingTest {
     }
 
     @Test
+    void estimateCountsANaNItemRewardAsZero() {
+        // NaN is how the reward evaluator marks a rank no item function applies to.
+        RankGrpoAdvantage rank = base().build();
+        int[] ids = {1, EOS};
+        AdvantageInput withNaN =
+                AdvantageInput.ofRollouts(
+                        List.of(
+                                RolloutGroup.of(
+                                        "p",
+                                        List.of(
+                                                rollout(ids, new double[] {1, Double.NaN, 0}),
+                                                rollout(ids, new double[] {0, 1, Double.NaN})))));
+        AdvantageInput withZero =
+                AdvantageInput.ofRollouts(
+                        List.of(
+                                RolloutGroup.of(
+                                        "p",
+                                        List.of(
+                                                rollout(ids, new double[] {1, 0, 0}),
+                                                rollout(ids, new double[] {0, 1, 0})))));
+
+        double[][] a = rank.estimate(withNaN).rankValues();
+        double[][] b = rank.estimate(withZero).rankValues();
+
+        assertThat(a[0]).containsExactly(b[0]);
+        assertThat(a[1]).containsExactly(b[1]);
+    }
+
+    @Test
     void estimateRejectsRolloutsWithoutItemRewards() {
         AdvantageInput input =
                 AdvantageInput.ofRollouts(

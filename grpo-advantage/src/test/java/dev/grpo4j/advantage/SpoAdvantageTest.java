@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.grpo4j.core.advantage.AdvantageInput;
 import dev.grpo4j.core.advantage.Advantages;
+import dev.grpo4j.core.reward.RewardAggregation;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
 
@@ -389,6 +390,39 @@ class SpoAdvantageTest {
         assertThatThrownBy(() -> SpoAdvantage.builder().optRhoRange(0.9, 0.8))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0.8");
+    }
+
+    @Test
+    void estimatePrefersTheWeightsTheInputCarries() {
+        SpoAdvantage spo = SpoAdvantage.builder().optRewardWeights(1.0, 0.0).build();
+        spo.initialize("a", 2, 8);
+        spo.initialize("b", 8, 8);
+        List<RolloutGroup> groups = List.of(group("a", 1, 0), group("b", 0, 1));
+
+        Advantages a =
+                spo.estimate(
+                        AdvantageInput.ofRollouts(
+                                groups,
+                                new double[] {0.0, 1.0},
+                                RewardAggregation.SUM_THEN_NORMALIZE));
+
+        assertThat(a.values())
+                .containsExactly(
+                        spo.compute(new String[] {"a", "b"}, new double[] {0, 1}), within(1e-12));
+    }
+
+    @Test
+    void estimateRejectsNormalizeThenSum() {
+        SpoAdvantage spo = workedExample();
+        AdvantageInput input =
+                AdvantageInput.ofRollouts(
+                        List.of(group("a", 1.0)),
+                        new double[] {1.0},
+                        RewardAggregation.NORMALIZE_THEN_SUM);
+
+        assertThatThrownBy(() -> spo.estimate(input))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not NORMALIZE_THEN_SUM");
     }
 
     @Test

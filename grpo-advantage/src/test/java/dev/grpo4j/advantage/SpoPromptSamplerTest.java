@@ -47,7 +47,7 @@ class SpoPromptSamplerTest {
         SplittableRandom random = new SplittableRandom(1);
 
         for (int i = 0; i < 50; i++) {
-            List<Prompt> drawn = sampler.next(4, random);
+            List<Prompt> drawn = sampler.next(0, 4, random);
             assertThat(new HashSet<>(drawn)).hasSize(4);
         }
     }
@@ -56,7 +56,7 @@ class SpoPromptSamplerTest {
     void drawsWithReplacementWhenThePoolIsSmallerThanTheCount() {
         SpoPromptSampler sampler = SpoPromptSampler.of(workedExample(), POOL);
 
-        List<Prompt> drawn = sampler.next(10, new SplittableRandom(2));
+        List<Prompt> drawn = sampler.next(0, 10, new SplittableRandom(2));
 
         assertThat(drawn).hasSize(10).isSubsetOf(POOL);
     }
@@ -65,10 +65,10 @@ class SpoPromptSamplerTest {
     void sameSeedGivesTheSameDraws() {
         SpoPromptSampler sampler = SpoPromptSampler.of(workedExample(), POOL);
 
-        assertThat(sampler.next(3, new SplittableRandom(7)))
-                .isEqualTo(sampler.next(3, new SplittableRandom(7)));
-        assertThat(sampler.next(9, new SplittableRandom(7)))
-                .isEqualTo(sampler.next(9, new SplittableRandom(7)));
+        assertThat(sampler.next(0, 3, new SplittableRandom(7)))
+                .isEqualTo(sampler.next(0, 3, new SplittableRandom(7)));
+        assertThat(sampler.next(0, 9, new SplittableRandom(7)))
+                .isEqualTo(sampler.next(0, 9, new SplittableRandom(7)));
     }
 
     @Test
@@ -81,8 +81,8 @@ class SpoPromptSamplerTest {
         double[] singleCounts = new double[4];
 
         for (int i = 0; i < draws; i++) {
-            firstCounts[POOL.indexOf(sampler.next(2, random).get(0))]++;
-            singleCounts[POOL.indexOf(sampler.next(1, random).get(0))]++;
+            firstCounts[POOL.indexOf(sampler.next(0, 2, random).get(0))]++;
+            singleCounts[POOL.indexOf(sampler.next(0, 1, random).get(0))]++;
         }
 
         // Binomial std of a frequency is at most 0.5 / sqrt(20000) = 0.0035; 0.02 is over 5 sigma.
@@ -104,7 +104,7 @@ class SpoPromptSamplerTest {
         double[] counts = new double[4];
 
         for (int i = 0; i < draws; i++) {
-            counts[POOL.indexOf(sampler.next(2, random).get(1))]++;
+            counts[POOL.indexOf(sampler.next(0, 2, random).get(1))]++;
         }
 
         for (int j = 0; j < 4; j++) {
@@ -126,7 +126,7 @@ class SpoPromptSamplerTest {
         int rounds = 2_000;
 
         for (int i = 0; i < rounds; i++) {
-            for (Prompt p : sampler.next(10, new SplittableRandom(1000 + i))) {
+            for (Prompt p : sampler.next(0, 10, new SplittableRandom(1000 + i))) {
                 counts[POOL.indexOf(p)]++;
             }
         }
@@ -145,7 +145,7 @@ class SpoPromptSamplerTest {
 
         assertThat(sampler.weights()[1]).isZero();
         for (int i = 0; i < 200; i++) {
-            assertThat(sampler.next(2, new SplittableRandom(i)))
+            assertThat(sampler.next(0, 2, new SplittableRandom(i)))
                     .containsExactlyInAnyOrder(POOL.get(0), POOL.get(2));
         }
     }
@@ -158,7 +158,7 @@ class SpoPromptSamplerTest {
         int[] fill = new int[4];
 
         for (int i = 0; i < 3_000; i++) {
-            List<Prompt> drawn = sampler.next(2, new SplittableRandom(i));
+            List<Prompt> drawn = sampler.next(0, 2, new SplittableRandom(i));
             assertThat(drawn.get(0)).isEqualTo(POOL.get(0));
             fill[POOL.indexOf(drawn.get(1))]++;
         }
@@ -175,7 +175,7 @@ class SpoPromptSamplerTest {
 
         assertThat(sampler.probabilities()).containsOnly(0.25);
         for (int i = 0; i < 8_000; i++) {
-            counts[POOL.indexOf(sampler.next(1, new SplittableRandom(i)).get(0))]++;
+            counts[POOL.indexOf(sampler.next(0, 1, new SplittableRandom(i)).get(0))]++;
         }
         for (int k = 0; k < 4; k++) {
             assertThat(counts[k] / 8000.0).isCloseTo(0.25, within(0.02));
@@ -204,11 +204,11 @@ class SpoPromptSamplerTest {
         Random b = new Random(9);
 
         for (int i = 0; i < 20; i++) {
-            alone.add(sampler.next(2, a));
+            alone.add(sampler.next(0, 2, a));
         }
         for (int i = 0; i < 20; i++) {
-            sampler.next(3, new SplittableRandom(i));
-            interleaved.add(sampler.next(2, b));
+            sampler.next(0, 3, new SplittableRandom(i));
+            interleaved.add(sampler.next(0, 2, b));
         }
 
         assertThat(interleaved).isEqualTo(alone);
@@ -225,7 +225,7 @@ class SpoPromptSamplerTest {
     void rejectsNonPositiveCount() {
         SpoPromptSampler sampler = SpoPromptSampler.of(workedExample(), POOL);
 
-        assertThatThrownBy(() -> sampler.next(0, new SplittableRandom(1)))
+        assertThatThrownBy(() -> sampler.next(0, 0, new SplittableRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("prompt count must be > 0 but was 0");
     }
