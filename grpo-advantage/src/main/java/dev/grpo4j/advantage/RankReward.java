@@ -24,7 +24,7 @@ public enum RankReward {
 
         @Override
         INDArray rewards(INDArray hits) {
-            return hits.dup();
+            return hits;
         }
     },
     /**
@@ -73,7 +73,8 @@ public enum RankReward {
      * The per-rank rewards of many completions at once.
      *
      * @param hits {@code [rows, N]} double-precision hits
-     * @return {@code [rows, N]} a new array of rewards
+     * @return {@code [rows, N]} rewards; may be {@code hits} itself, so callers must not modify the
+     *     result in place
      */
     abstract INDArray rewards(INDArray hits);
 
