@@ -52,16 +52,31 @@ public record RankTokenAdvantages(
         mask = mask.clone();
     }
 
+    /**
+     * The advantage of each token.
+     *
+     * @return a copy, {@code [T]}
+     */
     @Override
     public double[] values() {
         return values.clone();
     }
 
+    /**
+     * Each token's item bin.
+     *
+     * @return a copy, {@code [T]}
+     */
     @Override
     public int[] bins() {
         return bins.clone();
     }
 
+    /**
+     * Which tokens enter the loss.
+     *
+     * @return a copy, {@code [T]}
+     */
     @Override
     public boolean[] mask() {
         return mask.clone();
