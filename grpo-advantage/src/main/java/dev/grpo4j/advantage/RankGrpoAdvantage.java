@@ -139,9 +139,8 @@ public final class RankGrpoAdvantage implements AdvantageEstimator {
         if (scaleRewards) {
             centred.divi(r.std(true, true, 1).addi(epsilon));
         }
-        // sigma_k = 0 means every rollout earned the same at rank k: no signal, exactly 0 (the mean
-        // of
-        // equal values need not reproduce them bit for bit, so test the range, not the std).
+        // sigma_k = 0 means every rollout earned the same at rank k: no signal, exactly 0. The mean
+        // of equal values need not reproduce them bit for bit, so test the range, not the std.
         INDArray spread = r.max(true, 1).subi(r.min(true, 1)).gt(0).castTo(DataType.DOUBLE);
         return toFlatArray(centred.muli(spread));
     }

@@ -95,8 +95,7 @@ class SpoPromptSamplerTest {
     @Test
     void secondDrawFollowsSuccessiveSampling() {
         // P(second = j) = sum_{i != j} p_i p_j / (1 - p_i): the law of drawing one by one, each
-        // time
-        // in proportion to the weights of the prompts not yet drawn.
+        // time in proportion to the weights of the prompts not yet drawn.
         SpoPromptSampler sampler = SpoPromptSampler.of(workedExample(), POOL);
         double[] p = sampler.probabilities();
         SplittableRandom random = new SplittableRandom(4);

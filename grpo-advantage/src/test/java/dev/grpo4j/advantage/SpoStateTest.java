@@ -173,8 +173,8 @@ class SpoStateTest {
     @Test
     void concurrentIdenticalUpdatesOfOnePromptCommute() throws Exception {
         // Every thread applies the same map f(alpha, beta) to the same prompt; applied 800 times in
-        // any
-        // order it gives f^800, so the final state is deterministic iff no update is lost or torn.
+        // any order it gives f^800, so the final state is deterministic iff no update is lost or
+        // torn.
         SpoAdvantage concurrent = SpoAdvantage.builder().build();
         SpoAdvantage sequential = SpoAdvantage.builder().build();
         concurrent.initialize("x", 3, 8);
