@@ -6,6 +6,7 @@ import dev.grpo4j.core.policy.LogProbComputer;
 import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.core.policy.TokenLogProbs;
 import dev.grpo4j.core.rollout.RolloutBatch;
+import dev.grpo4j.core.rollout.RolloutGroup;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,12 @@ import java.util.List;
 public final class RecordingLogProbComputer implements LogProbComputer {
 
     /** One recorded call. */
-    public record Call(CausalLmPolicy policy, boolean training, float[] logProbs, float[] mask) {}
+    public record Call(
+            CausalLmPolicy policy,
+            boolean training,
+            float[] logProbs,
+            float[] mask,
+            List<RolloutGroup> groups) {}
 
     private final PlainLogProbComputer delegate = new PlainLogProbComputer();
     private final List<Call> calls = new ArrayList<>();
@@ -31,8 +37,20 @@ public final class RecordingLogProbComputer implements LogProbComputer {
                         policy,
                         training,
                         out.logProbs().stopGradient().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
-                        batch.completionMask().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()));
+                        batch.completionMask().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+                        groupsOf(batch)));
         return out;
+    }
+
+    private static List<RolloutGroup> groupsOf(RolloutBatch batch) {
+        List<RolloutGroup> groups = new ArrayList<>();
+        for (int g = 0; g < batch.groupCount(); g++) {
+            groups.add(
+                    RolloutGroup.of(
+                            batch.groupKey(g),
+                            batch.rows().subList(batch.groupStart(g), batch.groupStart(g + 1))));
+        }
+        return groups;
     }
 
     /**
