@@ -15,7 +15,7 @@ import java.util.List;
  * rollout's rewards, centred and scaled within its group; for trajectories, every step of a trajectory
  * gets its episode score's group z-score.
  */
-public final class GroupNormalizedEstimator implements AdvantageEstimator {
+public class GroupNormalizedEstimator implements AdvantageEstimator {
 
     @Override
     public Advantages estimate(AdvantageInput input) {
