@@ -10,20 +10,22 @@ import dev.grpo4j.core.reward.RewardAggregation;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.util.Checks;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * GRPO's group-relative advantage (Shao et al. 2024, DeepSeekMath), with TRL's and verl's options.
  *
  * <p>For group g with (combined) rewards {@code r_i}: {@code A_i = (r_i - mean_g(r)) / (s + eps)},
- * where {@code s} is chosen by {@link RewardScale}: the group's sample standard deviation (default),
- * the batch's, or no division. NaN rewards are left out of the statistics and get advantage 0 (TRL).
- * With K reward functions per rollout the rewards are combined by {@link RewardAggregation}: a
- * weighted NaN-skipping sum then the group normalisation (default), or a per-function group z-score,
- * a weighted sum and a batch z-score (GDPO).
+ * where {@code s} is chosen by {@link RewardScale}: the group's sample standard deviation
+ * (default), the batch's, or no division. NaN rewards are left out of the statistics and get
+ * advantage 0 (TRL). With K reward functions per rollout the rewards are combined by {@link
+ * RewardAggregation}: a weighted NaN-skipping sum then the group normalisation (default), or a
+ * per-function group z-score, a weighted sum and a batch z-score (GDPO).
  *
  * <p>All statistics run on ND4J over the whole batch at once (see {@code docs/algorithms/grpo.md}).
  * Instances are immutable and thread-safe.
@@ -72,13 +74,17 @@ public final class GrpoAdvantage implements AdvantageEstimator {
      * verl's {@code compute_grpo_outcome_advantage}: epsilon 1e-6 and {@link
      * SingletonPolicy#RAW_SCORE}; the same as {@code
      * builder().optEpsilon(1e-6).optSingletonPolicy(SingletonPolicy.RAW_SCORE).build()}. For verl's
-     * {@code norm_adv_by_std_in_grpo=false} use {@code verl().toBuilder().optScale(RewardScale.NONE)}.
-     * NaN rewards still follow {@link NanPolicy#IGNORE} (verl has no NaN handling).
+     * {@code norm_adv_by_std_in_grpo=false} use {@code
+     * verl().toBuilder().optScale(RewardScale.NONE)}. NaN rewards still follow {@link
+     * NanPolicy#IGNORE} (verl has no NaN handling).
      *
      * @return the estimator
      */
     public static GrpoAdvantage verl() {
-        return builder().optEpsilon(VERL_EPSILON).optSingletonPolicy(SingletonPolicy.RAW_SCORE).build();
+        return builder()
+                .optEpsilon(VERL_EPSILON)
+                .optSingletonPolicy(SingletonPolicy.RAW_SCORE)
+                .build();
     }
 
     /**
@@ -151,8 +157,8 @@ public final class GrpoAdvantage implements AdvantageEstimator {
      * @param rewardsByGroupAndFunction {@code [group][rollout][k]}; every rollout has the same K;
      *     NaN means "this function does not apply"
      * @return {@code [group][rollout]} advantages
-     * @throws IllegalArgumentException for the cases of {@link #compute(double[][])}, a rollout with
-     *     a different K, or weights whose length is not K
+     * @throws IllegalArgumentException for the cases of {@link #compute(double[][])}, a rollout
+     *     with a different K, or weights whose length is not K
      */
     public double[][] compute(double[][][] rewardsByGroupAndFunction) {
         Objects.requireNonNull(rewardsByGroupAndFunction, "rewardsByGroupAndFunction");
@@ -528,12 +534,13 @@ public final class GrpoAdvantage implements AdvantageEstimator {
          * Validates and builds.
          *
          * @return the estimator
-         * @throws IllegalArgumentException if {@link RewardAggregation#NORMALIZE_THEN_SUM} is combined
-         *     with a scale other than {@link RewardScale#GROUP}
+         * @throws IllegalArgumentException if {@link RewardAggregation#NORMALIZE_THEN_SUM} is
+         *     combined with a scale other than {@link RewardScale#GROUP}
          */
         public GrpoAdvantage build() {
             Checks.require(
-                    aggregation != RewardAggregation.NORMALIZE_THEN_SUM || scale == RewardScale.GROUP,
+                    aggregation != RewardAggregation.NORMALIZE_THEN_SUM
+                            || scale == RewardScale.GROUP,
                     "scale %s has no effect with NORMALIZE_THEN_SUM, which z-scores each function"
                             + " within its group and the weighted sum over the batch; keep the"
                             + " default scale GROUP",

@@ -6,8 +6,8 @@ package dev.grpo4j.advantage;
 public enum NanPolicy {
     /**
      * TRL's behaviour: the NaN is left out of every mean and standard deviation, a rollout whose
-     * rewards are all NaN gets advantage 0, and with several reward functions the weighted sum skips
-     * NaN terms.
+     * rewards are all NaN gets advantage 0, and with several reward functions the weighted sum
+     * skips NaN terms.
      */
     IGNORE {
         @Override
@@ -15,7 +15,9 @@ public enum NanPolicy {
             // Left out of the statistics by the mask.
         }
     },
-    /** Any NaN reward is an error: {@link IllegalArgumentException} naming the group and rollout. */
+    /**
+     * Any NaN reward is an error: {@link IllegalArgumentException} naming the group and rollout.
+     */
     REJECT {
         @Override
         void onNaN(String where) {

@@ -1,12 +1,13 @@
 package dev.grpo4j.advantage;
 
 import dev.grpo4j.advantage.internal.GroupStats;
+
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * What GRPO divides the group-centred rewards by (TRL's {@code scale_rewards}). Centring is always by
- * the group mean; only the divisor changes.
+ * What GRPO divides the group-centred rewards by (TRL's {@code scale_rewards}). Centring is always
+ * by the group mean; only the divisor changes.
  */
 public enum RewardScale {
     /** Divide by the group's sample standard deviation plus epsilon (TRL's default, verl's). */
@@ -26,7 +27,9 @@ public enum RewardScale {
             stats.divideBy(stats.batchStd(), epsilon);
         }
     },
-    /** Do not divide: {@code A = r - mean} (Dr. GRPO; verl's {@code norm_adv_by_std_in_grpo=false}). */
+    /**
+     * Do not divide: {@code A = r - mean} (Dr. GRPO; verl's {@code norm_adv_by_std_in_grpo=false}).
+     */
     NONE("none") {
         @Override
         void scale(GroupStats stats, double epsilon) {

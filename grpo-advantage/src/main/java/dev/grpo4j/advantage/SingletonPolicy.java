@@ -21,8 +21,8 @@ public enum SingletonPolicy {
     },
     /**
      * verl's rule: the group's mean is taken as 0 and its standard deviation as 1, so the advantage
-     * is the raw reward (divided by {@code 1 + epsilon} under {@link RewardScale#GROUP}, by the batch
-     * divisor under {@link RewardScale#BATCH}).
+     * is the raw reward (divided by {@code 1 + epsilon} under {@link RewardScale#GROUP}, by the
+     * batch divisor under {@link RewardScale#BATCH}).
      */
     RAW_SCORE(true) {
         @Override
@@ -30,7 +30,9 @@ public enum SingletonPolicy {
             // Accepted.
         }
     },
-    /** The lone rollout gets advantage 0 (what TRL computes when evaluating with one generation). */
+    /**
+     * The lone rollout gets advantage 0 (what TRL computes when evaluating with one generation).
+     */
     ZERO(false) {
         @Override
         void check(int group) {

@@ -27,8 +27,7 @@ class GrpoAdvantageWorkedExampleTest {
 
     @Test
     void trlBatchScaling() {
-        double[][] a =
-                GrpoAdvantage.builder().optScale(RewardScale.BATCH).build().compute(REWARDS);
+        double[][] a = GrpoAdvantage.builder().optScale(RewardScale.BATCH).build().compute(REWARDS);
         assertRow(a[0], 1.207323, -1.207323, -1.207323, 1.207323);
         assertRow(a[1], -0.724394, -0.241465, 0.241465, 0.724394);
     }
@@ -46,7 +45,11 @@ class GrpoAdvantageWorkedExampleTest {
         for (RewardScale scale : RewardScale.values()) {
             for (double eps : new double[] {1e-4, 1e-6, 0}) {
                 double[][] a =
-                        GrpoAdvantage.builder().optScale(scale).optEpsilon(eps).build().compute(input);
+                        GrpoAdvantage.builder()
+                                .optScale(scale)
+                                .optEpsilon(eps)
+                                .build()
+                                .compute(input);
                 assertThat(a[0]).as("%s eps %s", scale, eps).containsExactly(0, 0, 0, 0);
             }
         }

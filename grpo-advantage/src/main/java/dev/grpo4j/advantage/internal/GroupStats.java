@@ -9,12 +9,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * NaN-aware per-segment mean and sample standard deviation of a whole batch, and the centred (then
  * optionally scaled) values, computed on ND4J one bucket of equal-size segments at a time.
  *
- * <p>For a segment with values {@code x_1..x_n}, of which {@code m} are not NaN: {@code mean} is the
- * mean of those m, {@code std} their sample standard deviation (divide by m - 1; 0 when m &lt; 2), and
- * the deviation of each value is {@code x_i - mean}, 0 for NaN entries. Values are first shifted by
- * the segment's first valid value, which makes a segment of equal values give deviations and a
- * standard deviation of exactly 0 (so no epsilon is needed to get a zero advantage there) and keeps
- * cancellation small.
+ * <p>For a segment with values {@code x_1..x_n}, of which {@code m} are not NaN: {@code mean} is
+ * the mean of those m, {@code std} their sample standard deviation (divide by m - 1; 0 when m &lt;
+ * 2), and the deviation of each value is {@code x_i - mean}, 0 for NaN entries. Values are first
+ * shifted by the segment's first valid value, which makes a segment of equal values give deviations
+ * and a standard deviation of exactly 0 (so no epsilon is needed to get a zero advantage there) and
+ * keeps cancellation small.
  *
  * <p>Segments of a single row follow one of two rules: either the row is centred on itself
  * (deviation 0, so its advantage is 0), or mean 0 and standard deviation 1 are used (verl's "raw
@@ -26,14 +26,19 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class GroupStats {
 
     private final SegmentLayout layout;
+
     /** Per bucket, {@code [S, g]}: the deviations, scaled in place by the divide methods. */
     private final INDArray[] deviation;
+
     /** Per bucket, {@code [S]}: the standard deviation used for segment scaling. */
     private final INDArray[] scaleStd;
+
     /** Per bucket, {@code [S]}: the true mean of the valid values (0 when none). */
     private final INDArray[] mean;
+
     /** Per bucket, {@code [S]}: the sum of squared deviations of the valid values. */
     private final INDArray[] sumSq;
+
     /** Per bucket, {@code [S]}: the number of valid values, or null when all g are valid. */
     private final INDArray[] count;
 
@@ -57,7 +62,8 @@ public final class GroupStats {
      *     deviation 0
      * @return the statistics, in the current {@link NdScope}
      */
-    public static GroupStats compute(double[] packed, SegmentLayout layout, boolean rawScoreSingletons) {
+    public static GroupStats compute(
+            double[] packed, SegmentLayout layout, boolean rawScoreSingletons) {
         GroupStats stats = new GroupStats(layout);
         for (int b = 0; b < layout.buckets(); b++) {
             stats.computeBucket(b, packed, rawScoreSingletons);
@@ -151,8 +157,8 @@ public final class GroupStats {
 
     /**
      * Divides every deviation by its segment's standard deviation plus {@code epsilon}. Where that
-     * sum is exactly 0 (all values of the segment equal, epsilon 0) the deviations are already 0 and
-     * stay 0.
+     * sum is exactly 0 (all values of the segment equal, epsilon 0) the deviations are already 0
+     * and stay 0.
      *
      * @param epsilon added to the standard deviation, {@code >= 0}
      */
@@ -181,9 +187,9 @@ public final class GroupStats {
     }
 
     /**
-     * The sample standard deviation of all valid values of the batch around the batch mean, combined
-     * from the per-segment statistics (Chan et al.'s pairwise formula); 0 with fewer than two valid
-     * values.
+     * The sample standard deviation of all valid values of the batch around the batch mean,
+     * combined from the per-segment statistics (Chan et al.'s pairwise formula); 0 with fewer than
+     * two valid values.
      *
      * @return the batch standard deviation
      */

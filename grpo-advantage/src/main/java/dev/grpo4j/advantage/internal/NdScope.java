@@ -1,6 +1,5 @@
 package dev.grpo4j.advantage.internal;
 
-import java.nio.DoubleBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -11,17 +10,20 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.DoubleBuffer;
+
 /**
  * The native-memory scope of one estimator call, plus the copies between Java arrays and ND4J.
  *
  * <p>Every {@link INDArray} an estimator creates while a scope is open lives in this thread's ND4J
- * workspace {@value #WORKSPACE_ID}; closing the scope rewinds the workspace, so repeated calls reuse
- * the same native block instead of leaving garbage for the collector. The block grows to the largest
- * call seen on the thread and is kept for the next call (about 6 doubles per rollout for GRPO); {@link
- * #releaseThreadMemory()} frees it. Results must be copied to Java arrays before the scope closes.
+ * workspace {@value #WORKSPACE_ID}; closing the scope rewinds the workspace, so repeated calls
+ * reuse the same native block instead of leaving garbage for the collector. The block grows to the
+ * largest call seen on the thread and is kept for the next call (about 6 doubles per rollout for
+ * GRPO); {@link #releaseThreadMemory()} frees it. Results must be copied to Java arrays before the
+ * scope closes.
  *
- * <p>All arrays are {@link DataType#DOUBLE}, whatever ND4J's global default, so that results match the
- * double-precision references to 1e-9.
+ * <p>All arrays are {@link DataType#DOUBLE}, whatever ND4J's global default, so that results match
+ * the double-precision references to 1e-9.
  */
 public final class NdScope implements AutoCloseable {
 
@@ -52,16 +54,19 @@ public final class NdScope implements AutoCloseable {
      * @return the scope; close it in a try-with-resources block
      */
     public static NdScope open() {
-        return new NdScope(Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, WORKSPACE_ID));
+        return new NdScope(
+                Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, WORKSPACE_ID));
     }
 
     /**
-     * Frees the calling thread's workspace block. The next estimator call on this thread allocates a
-     * new one.
+     * Frees the calling thread's workspace block. The next estimator call on this thread allocates
+     * a new one.
      */
     public static void releaseThreadMemory() {
         if (Nd4j.getWorkspaceManager().checkIfWorkspaceExists(WORKSPACE_ID)) {
-            Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(WORKSPACE_ID).destroyWorkspace();
+            Nd4j.getWorkspaceManager()
+                    .getWorkspaceForCurrentThread(WORKSPACE_ID)
+                    .destroyWorkspace();
         }
     }
 
@@ -74,11 +79,14 @@ public final class NdScope implements AutoCloseable {
         if (!Nd4j.getWorkspaceManager().checkIfWorkspaceExists(WORKSPACE_ID)) {
             return 0;
         }
-        return Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(WORKSPACE_ID).getCurrentSize();
+        return Nd4j.getWorkspaceManager()
+                .getWorkspaceForCurrentThread(WORKSPACE_ID)
+                .getCurrentSize();
     }
 
     /**
-     * Copies {@code rows * cols} values of {@code src} from {@code offset} into a new row-major matrix.
+     * Copies {@code rows * cols} values of {@code src} from {@code offset} into a new row-major
+     * matrix.
      *
      * @param src the values
      * @param offset the first value to copy

@@ -6,12 +6,12 @@ import java.util.Arrays;
  * How the rows of a batch fall into segments (groups), arranged so that segment statistics become
  * dense matrix reductions.
  *
- * <p>Segments of equal size form a <em>bucket</em>: a bucket of {@code S} segments of width {@code g}
- * is packed as a row-major {@code [S, g]} matrix, one segment per matrix row, so that per-segment
- * sums and norms are single ND4J reductions along axis 1. When every segment has the same size and
- * the segments are contiguous (the usual GRPO batch) there is one bucket and the packed order is the
- * row order itself, so nothing is copied. Ragged or scattered segments (GiGPO's step groups) cost
- * one permutation on the way in and one on the way out.
+ * <p>Segments of equal size form a <em>bucket</em>: a bucket of {@code S} segments of width {@code
+ * g} is packed as a row-major {@code [S, g]} matrix, one segment per matrix row, so that
+ * per-segment sums and norms are single ND4J reductions along axis 1. When every segment has the
+ * same size and the segments are contiguous (the usual GRPO batch) there is one bucket and the
+ * packed order is the row order itself, so nothing is copied. Ragged or scattered segments (GiGPO's
+ * step groups) cost one permutation on the way in and one on the way out.
  *
  * <p>Why buckets rather than ND4J's segment ops: on nd4j-native 1.0.0-M2.1, {@code segment_sum}
  * over 1M rows took about 950 ms and {@code unsorted_segment_sum} about 145 ms, against under 1 ms
@@ -24,6 +24,7 @@ public final class SegmentLayout {
     private final int[] bucketWidth;
     private final int[] bucketSegments;
     private final int[] bucketOffset;
+
     /** Packed position -> row, or null when the packed order is the row order. */
     private final int[] order;
 
@@ -168,7 +169,8 @@ public final class SegmentLayout {
     }
 
     /**
-     * The segment size shared by every segment of bucket {@code b}: the packed matrix's column count.
+     * The segment size shared by every segment of bucket {@code b}: the packed matrix's column
+     * count.
      *
      * @param b the bucket
      * @return the width g
@@ -234,8 +236,8 @@ public final class SegmentLayout {
     }
 
     /**
-     * Adds {@code weight} times a bucket's packed values to their rows: {@code dest[row(offset + i)]
-     * += weight * packed[i]}.
+     * Adds {@code weight} times a bucket's packed values to their rows: {@code dest[row(offset +
+     * i)] += weight * packed[i]}.
      *
      * @param b the bucket
      * @param packed the bucket's {@code S * g} values in packed order
