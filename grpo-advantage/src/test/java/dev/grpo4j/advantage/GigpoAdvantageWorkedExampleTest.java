@@ -79,14 +79,7 @@ class GigpoAdvantageWorkedExampleTest {
     void perTrajectoryEpisodeStatisticsMeanStdNorm() {
         double[] episode = run(GigpoMode.MEAN_STD_NORM, EpisodeStatistics.PER_TRAJECTORY, 0.0);
         assertRows(
-                episode,
-                0.577349,
-                0.577349,
-                0.577349,
-                0.577349,
-                0.577349,
-                -1.154699,
-                -1.154699,
+                episode, 0.577349, 0.577349, 0.577349, 0.577349, 0.577349, -1.154699, -1.154699,
                 -1.154699);
     }
 
