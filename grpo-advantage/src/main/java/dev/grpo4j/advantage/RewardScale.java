@@ -19,7 +19,8 @@ public enum RewardScale {
     },
     /**
      * Divide by the sample standard deviation of all rewards of the batch (around the batch mean)
-     * plus epsilon: one divisor for every group.
+     * plus epsilon: one divisor for every group. With fewer than two valid rewards in the batch
+     * that spread is undefined and every advantage is 0 (TRL's NaN-to-0).
      */
     BATCH("batch") {
         @Override

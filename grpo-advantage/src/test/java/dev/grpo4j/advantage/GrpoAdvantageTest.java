@@ -127,6 +127,18 @@ class GrpoAdvantageTest {
                 .isCloseTo(1.3638308141756585, within(TOL));
     }
 
+    /** With one valid reward in the whole batch the batch spread is undefined: TRL gives 0. */
+    @Test
+    void batchScaleWithUndefinedBatchSpreadGivesZero() {
+        double[][] a =
+                GrpoAdvantage.builder()
+                        .optSingletonPolicy(SingletonPolicy.RAW_SCORE)
+                        .optScale(RewardScale.BATCH)
+                        .build()
+                        .compute(new double[][] {{0.7}, {NAN, NAN}});
+        assertThat(TestArrays.flatten(a)).containsExactly(0, 0, 0);
+    }
+
     @Test
     void singletonZeroGetsZero() {
         double[][] a =

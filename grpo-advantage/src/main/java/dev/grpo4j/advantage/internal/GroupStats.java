@@ -171,15 +171,20 @@ public final class GroupStats {
     }
 
     /**
-     * Divides every deviation by {@code scale + epsilon}; nothing happens when that is 0 (every
-     * deviation is then 0 already).
+     * Divides every deviation by {@code scale + epsilon}. Nothing happens when that is 0 (every
+     * deviation is then 0 already); an undefined scale (NaN, e.g. the batch spread of fewer than
+     * two values) makes every deviation 0, as TRL's NaN-to-0 step does.
      *
-     * @param scale a non-negative spread, e.g. {@link #batchStd()}
+     * @param scale a non-negative spread, e.g. {@link #batchStd()}, or NaN
      * @param epsilon added to it
      */
     public void divideBy(double scale, double epsilon) {
         double denominator = scale + epsilon;
-        if (denominator != 0) {
+        if (Double.isNaN(denominator)) {
+            for (INDArray d : deviation) {
+                d.assign(0.0);
+            }
+        } else if (denominator != 0) {
             for (INDArray d : deviation) {
                 d.divi(denominator);
             }
@@ -188,8 +193,8 @@ public final class GroupStats {
 
     /**
      * The sample standard deviation of all valid values of the batch around the batch mean,
-     * combined from the per-segment statistics (Chan et al.'s pairwise formula); 0 with fewer than
-     * two valid values.
+     * combined from the per-segment statistics (Chan et al.'s pairwise formula); NaN (undefined)
+     * with fewer than two valid values.
      *
      * @return the batch standard deviation
      */
@@ -206,7 +211,7 @@ public final class GroupStats {
             }
         }
         if (n < 2) {
-            return 0;
+            return Double.NaN;
         }
         double batchMean = weightedMean / n;
         double ss = 0;
