@@ -207,29 +207,25 @@ public final class GigpoAdvantage implements AdvantageEstimator {
         return advantage;
     }
 
-    /** {@code A_E}: a one-entry list uses mean 0 and std 1 (the raw-score rule). */
+    /**
+     * {@code A_E}, computed per trajectory: a trajectory's score enters its group's list V once, or
+     * once per step as a weight (the same mean and standard deviation as repeating it, with a tenth
+     * of the data for 10-step trajectories). A list of one entry uses mean 0 and std 1.
+     */
     private void addEpisodeAdvantages(TrajectoryBatch batch, double[] advantage) {
-        if (episodeStatistics == EpisodeStatistics.PER_STEP) {
-            double[] perRow = new double[batch.rows()];
-            for (int j = 0; j < batch.trajectories(); j++) {
-                int start = batch.start(j);
-                java.util.Arrays.fill(perRow, start, start + batch.length(j), batch.score(j));
-            }
-            SegmentLayout layout = SegmentLayout.contiguous(batch.stepsPerGroup());
-            GroupStats stats = GroupStats.compute(layout.pack(perRow), layout, true);
-            mode.normalize(stats, epsilon);
-            stats.addTo(1.0, advantage);
-        } else {
-            SegmentLayout layout = SegmentLayout.contiguous(batch.trajectoriesPerGroup());
-            GroupStats stats = GroupStats.compute(layout.pack(batch.scores()), layout, true);
-            mode.normalize(stats, epsilon);
-            double[] perTrajectory = stats.toRowOrder();
-            for (int j = 0; j < perTrajectory.length; j++) {
-                int start = batch.start(j);
-                for (int r = start; r < start + batch.length(j); r++) {
-                    advantage[r] += perTrajectory[j];
-                }
-            }
+        SegmentLayout layout = SegmentLayout.contiguous(batch.trajectoriesPerGroup());
+        double[] weights = episodeStatistics.entriesPerTrajectory(batch);
+        GroupStats stats =
+                GroupStats.compute(
+                        layout.pack(batch.scores()),
+                        weights == null ? null : layout.pack(weights),
+                        layout,
+                        true);
+        mode.normalize(stats, epsilon);
+        double[] perTrajectory = stats.toRowOrder();
+        for (int j = 0; j < perTrajectory.length; j++) {
+            int start = batch.start(j);
+            java.util.Arrays.fill(advantage, start, start + batch.length(j), perTrajectory[j]);
         }
     }
 

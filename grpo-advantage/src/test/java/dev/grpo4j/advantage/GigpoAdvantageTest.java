@@ -44,6 +44,32 @@ class GigpoAdvantageTest {
                 .containsExactly(0.4);
     }
 
+    /**
+     * One trajectory of three steps: per step V = [R, R, R] (mean R, std 0, A_E = 0); per
+     * trajectory V = [R] (raw score, A_E = R).
+     */
+    @Test
+    void loneMultiStepTrajectoryDependsOnEpisodeStatistics() {
+        String[][][] anchors = {{{"a", "b", "c"}}};
+        double[][][] r = {{{0.5, 0, 1}}};
+        for (GigpoMode mode : GigpoMode.values()) {
+            GigpoAdvantage.Builder b = GigpoAdvantage.builder().optMode(mode);
+            double[] perStep =
+                    TestArrays.flatten(
+                            b.optEpisodeStatistics(EpisodeStatistics.PER_STEP)
+                                    .build()
+                                    .compute(anchors, r));
+            assertThat(perStep).as("%s", mode).containsOnly(0.0);
+            double[] perTrajectory =
+                    TestArrays.flatten(
+                            b.optEpisodeStatistics(EpisodeStatistics.PER_TRAJECTORY)
+                                    .build()
+                                    .compute(anchors, r));
+            double expected = mode == GigpoMode.MEAN_NORM ? 1.5 : 1.5 / (1 + 1e-6);
+            assertThat(perTrajectory).as("%s", mode).containsOnly(expected);
+        }
+    }
+
     @Test
     void singletonStepGroupGetsExactlyZeroStepAdvantage() {
         double[][][] r = {{{1, 0}, {0, 2}}};

@@ -21,6 +21,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * score" rule), so its deviation is its own value. Either way its true statistics (mean = value,
  * spread 0) enter {@link #batchStd()}.
  *
+ * <p>Values may carry integral weights (multiplicities): GiGPO's per-step episode statistics weigh
+ * each trajectory's score by its step count instead of repeating it.
+ *
  * <p>Must be used inside an open {@link NdScope}: the arrays live in its workspace.
  */
 public final class GroupStats {
@@ -39,7 +42,9 @@ public final class GroupStats {
     /** Per bucket, {@code [S]}: the sum of squared deviations of the valid values. */
     private final INDArray[] sumSq;
 
-    /** Per bucket, {@code [S]}: the number of valid values, or null when all g are valid. */
+    /**
+     * Per bucket, {@code [S]}: the total weight of the valid values, or null when g unit weights.
+     */
     private final INDArray[] count;
 
     private GroupStats(SegmentLayout layout) {
@@ -64,14 +69,37 @@ public final class GroupStats {
      */
     public static GroupStats compute(
             double[] packed, SegmentLayout layout, boolean rawScoreSingletons) {
+        return compute(packed, null, layout, rawScoreSingletons);
+    }
+
+    /**
+     * Computes the statistics of every segment where each value stands for {@code weight} equal
+     * entries (a multiplicity): the mean is {@code sum(w x) / sum(w)} and the sample standard
+     * deviation divides {@code sum(w (x - mean)^2)} by {@code sum(w) - 1}. A segment is a singleton
+     * when its total weight is 1; a single value of weight 3 is three equal entries, with deviation
+     * 0.
+     *
+     * @param packed {@code [rows]} values in packed order; NaN marks a missing value
+     * @param packedWeights {@code [rows]} positive integral weights in packed order, or null for
+     *     all 1
+     * @param layout the segments
+     * @param rawScoreSingletons as in {@link #compute(double[], SegmentLayout, boolean)}
+     * @return the statistics, in the current {@link NdScope}
+     */
+    public static GroupStats compute(
+            double[] packed,
+            double[] packedWeights,
+            SegmentLayout layout,
+            boolean rawScoreSingletons) {
         GroupStats stats = new GroupStats(layout);
         for (int b = 0; b < layout.buckets(); b++) {
-            stats.computeBucket(b, packed, rawScoreSingletons);
+            stats.computeBucket(b, packed, packedWeights, rawScoreSingletons);
         }
         return stats;
     }
 
-    private void computeBucket(int b, double[] packed, boolean rawScoreSingletons) {
+    private void computeBucket(
+            int b, double[] packed, double[] packedWeights, boolean rawScoreSingletons) {
         int s = layout.segments(b);
         int g = layout.width(b);
         int offset = layout.offset(b);
@@ -80,7 +108,7 @@ public final class GroupStats {
         for (int i = offset; i < offset + n && !anyNaN; i++) {
             anyNaN = Double.isNaN(packed[i]);
         }
-        if (!anyNaN) {
+        if (!anyNaN && packedWeights == null) {
             INDArray x = NdScope.matrix(packed, offset, s, g);
             if (g == 1) {
                 singletons(b, x, null, rawScoreSingletons);
@@ -89,9 +117,10 @@ public final class GroupStats {
             }
             return;
         }
-        // The valid-value mask and the NaN -> 0 copy are built while copying anyway.
+        // Weights (0 for a missing value), the NaN -> 0 copy and each segment's first valid value
+        // are built while copying anyway.
         double[] values = new double[n];
-        double[] valid = new double[n];
+        double[] weights = new double[n];
         double[] shift = new double[s];
         for (int seg = 0; seg < s; seg++) {
             boolean shiftSet = false;
@@ -100,7 +129,7 @@ public final class GroupStats {
                 double v = packed[offset + i];
                 if (!Double.isNaN(v)) {
                     values[i] = v;
-                    valid[i] = 1;
+                    weights[i] = packedWeights == null ? 1 : packedWeights[offset + i];
                     if (!shiftSet) {
                         shift[seg] = v;
                         shiftSet = true;
@@ -109,15 +138,15 @@ public final class GroupStats {
             }
         }
         INDArray x = NdScope.matrix(values, 0, s, g);
-        INDArray m = NdScope.matrix(valid, 0, s, g);
+        INDArray w = NdScope.matrix(weights, 0, s, g);
         if (g == 1) {
-            singletons(b, x, m, rawScoreSingletons);
+            singletons(b, x, w, rawScoreSingletons);
         } else {
-            masked(b, x, m, NdScope.vector(shift));
+            weighted(b, x, w, NdScope.vector(shift), anyNaN);
         }
     }
 
-    /** No missing values: one matrix, four reductions or broadcasts. */
+    /** No missing values, unit weights: one matrix, four reductions or broadcasts. */
     private void dense(int b, INDArray x, int g) {
         INDArray shift = x.getColumn(0).dup();
         x.subiColumnVector(shift);
@@ -130,13 +159,19 @@ public final class GroupStats {
         deviation[b] = x;
     }
 
-    /** Missing values: the mask zeroes them in every sum, and the counts replace g. */
-    private void masked(int b, INDArray x, INDArray m, INDArray shift) {
-        x.subiColumnVector(shift).muli(m);
-        INDArray n = m.sum(1);
-        INDArray shiftedMean = x.sum(1).divi(Transforms.max(n, 1.0, true));
-        x.subiColumnVector(shiftedMean).muli(m);
-        INDArray ss = x.mul(x).sum(1);
+    /**
+     * Missing values or multiplicities: the weights (0 for a missing value) multiply every sum and
+     * their totals replace g; missing values get deviation 0.
+     */
+    private void weighted(int b, INDArray x, INDArray w, INDArray shift, boolean missing) {
+        x.subiColumnVector(shift);
+        INDArray n = w.sum(1);
+        INDArray shiftedMean = x.mul(w).sum(1).divi(Transforms.max(n, 1.0, true));
+        x.subiColumnVector(shiftedMean);
+        if (missing) {
+            x.muli(w.gt(0.0).castTo(DataType.DOUBLE));
+        }
+        INDArray ss = x.mul(x).muli(w).sum(1);
         INDArray dof = Transforms.max(n.sub(1.0), 1.0, false);
         sumSq[b] = ss;
         scaleStd[b] = Transforms.sqrt(ss.div(dof), false);
@@ -145,14 +180,22 @@ public final class GroupStats {
         deviation[b] = x;
     }
 
-    /** Width-1 bucket: the singleton rule decides the deviation; the true spread is 0. */
-    private void singletons(int b, INDArray x, INDArray m, boolean rawScore) {
+    /**
+     * Width-1 bucket: a value of weight 1 follows the singleton rule; a value of weight k > 1 is k
+     * equal entries (deviation 0); the true spread is 0 either way.
+     */
+    private void singletons(int b, INDArray x, INDArray weight, boolean rawScore) {
         int s = (int) x.size(0);
         mean[b] = x.reshape(s).dup();
         sumSq[b] = Nd4j.zeros(DataType.DOUBLE, s);
         scaleStd[b] = Nd4j.ones(DataType.DOUBLE, s);
-        count[b] = m == null ? null : m.reshape(s).dup();
-        deviation[b] = rawScore ? x : x.muli(0.0);
+        count[b] = weight == null ? null : weight.reshape(s).dup();
+        if (!rawScore) {
+            x.muli(0.0);
+        } else if (weight != null) {
+            x.muli(weight.eq(1.0).castTo(DataType.DOUBLE));
+        }
+        deviation[b] = x;
     }
 
     /**
