@@ -37,8 +37,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Options: {@code --sizes a,b,c} (rollouts), {@code --warmup n} (default 3), {@code --reps n}
  * (default 7), {@code --group n} (default 16), {@code --steps n} (GiGPO steps per trajectory,
- * default 10), {@code --seed n}, {@code --nd4j-threads n} (sets ND4J's maximum threads; default:
- * ND4J's own choice), {@code --only name} (run only cases whose estimator name contains this text).
+ * default 10), {@code --seed n}, {@code --nd4j-threads n} (sets ND4J's maximum and master thread
+ * counts; on nd4j-native 1.0.0-M2.1 only the master count takes effect; default: ND4J's own
+ * choice), {@code --only name} (run only cases whose estimator name contains this text).
  *
  * <p>To add an estimator (SPO, Rank-GRPO ...), append its ND4J and plain cases to {@link #cases()}.
  */
@@ -281,13 +282,14 @@ public final class AdvantageBenchmark {
         out.printf(
                 Locale.ROOT,
                 "Groups of %d; GiGPO trajectories of %d steps; %d warm-up runs, median of %d; %d"
-                        + " cores; ND4J max threads %d.%n%n",
+                        + " cores; ND4J threads: max %d, master %d.%n%n",
                 args.groupSize(),
                 args.steps(),
                 args.warmup(),
                 args.repetitions(),
                 Runtime.getRuntime().availableProcessors(),
-                Nd4j.getEnvironment().maxThreads());
+                Nd4j.getEnvironment().maxThreads(),
+                Nd4j.getEnvironment().maxMasterThreads());
         out.println(
                 "| Estimator | Implementation | Rollouts | Loss rows | Median ms | Min ms |"
                         + " Rollouts/s | ND4J vs plain |");
