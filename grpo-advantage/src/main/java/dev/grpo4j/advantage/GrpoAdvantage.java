@@ -220,7 +220,9 @@ public final class GrpoAdvantage implements AdvantageEstimator {
      * {@inheritDoc}
      *
      * <p>Accepts {@link AdvantageInput.Kind#ROLLOUTS}; each rollout's {@link Rollout#rewards()} are
-     * its K per-function rewards. Returns {@link Advantages#perRollout} in row order.
+     * its K per-function rewards. Reward weights and aggregation carried by the input (the ones the
+     * trainer scored with) take precedence over this estimator's own. Returns {@link
+     * Advantages#perRollout} in row order.
      */
     @Override
     public Advantages estimate(AdvantageInput input) {
@@ -245,7 +247,14 @@ public final class GrpoAdvantage implements AdvantageEstimator {
                 rewards[g][r] = rollout.rewards();
             }
         }
-        double[][] adv = compute(rewards);
+        GrpoAdvantage scorer = this;
+        if (input.rewardWeights().isPresent() || input.aggregation().isPresent()) {
+            Builder b = toBuilder();
+            input.rewardWeights().ifPresent(b::optRewardWeights);
+            input.aggregation().ifPresent(b::optAggregation);
+            scorer = b.build();
+        }
+        double[][] adv = scorer.compute(rewards);
         double[] flat = new double[input.rowCount()];
         int i = 0;
         for (double[] group : adv) {

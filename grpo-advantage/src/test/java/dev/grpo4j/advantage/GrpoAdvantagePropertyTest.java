@@ -3,17 +3,21 @@ package dev.grpo4j.advantage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.grpo4j.core.reward.NanStats;
 import dev.grpo4j.core.reward.RewardAggregation;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /** Seeded randomised properties of GrpoAdvantage, and agreement with the slow reference. */
 class GrpoAdvantagePropertyTest {
 
-    private static final int TRIALS = 20;
+    private static final int TRIALS = 12;
     private static final double TOL = 1e-9;
 
     @Test
@@ -89,6 +93,66 @@ class GrpoAdvantagePropertyTest {
                             .compute(x);
             assertClose(actual, GrpoReference.normalizeThenSum(x, w, 1e-4, raw), "trial " + trial);
         }
+    }
+
+    /**
+     * Against grpo-core's plain {@link RewardAggregation#combine} (written independently): TRL's
+     * group scaling of the combined reward, or GDPO's batch z-score of it.
+     */
+    @Test
+    void agreesWithCoreRewardAggregation() {
+        Random rng = new Random(19);
+        for (int trial = 0; trial < TRIALS; trial++) {
+            int k = 1 + rng.nextInt(3);
+            double[][][] x = multi(rng, k);
+            double[] w = weights(rng, k);
+            int[] sizes = new int[x.length];
+            List<double[]> rows = new ArrayList<>();
+            for (int g = 0; g < x.length; g++) {
+                sizes[g] = x[g].length;
+                rows.addAll(Arrays.asList(x[g]));
+            }
+            double[][] flat = rows.toArray(new double[0][]);
+            int[] ids = RewardAggregation.contiguousGroupIds(sizes);
+            for (RewardAggregation agg : RewardAggregation.values()) {
+                double[] r = agg.combine(flat, w, ids);
+                double[] expected = new double[r.length];
+                if (agg == RewardAggregation.SUM_THEN_NORMALIZE) {
+                    expected =
+                            TestArrays.flatten(
+                                    GrpoReference.sumThenNormalize(
+                                            split(r, sizes), RewardScale.GROUP, 1e-4, false));
+                } else {
+                    double mean = NanStats.mean(r);
+                    double std = NanStats.sampleStd(r);
+                    for (int i = 0; i < r.length; i++) {
+                        double a = (r[i] - mean) / (std + 1e-4);
+                        expected[i] = Double.isNaN(a) ? 0 : a;
+                    }
+                }
+                double[][] actual =
+                        GrpoAdvantage.builder()
+                                .optRewardWeights(w)
+                                .optAggregation(agg)
+                                .optSingletonPolicy(SingletonPolicy.ZERO)
+                                .build()
+                                .compute(x);
+                assertClose(
+                        new double[][] {TestArrays.flatten(actual)},
+                        new double[][] {expected},
+                        "trial " + trial + " " + agg);
+            }
+        }
+    }
+
+    private static double[][] split(double[] flat, int[] sizes) {
+        double[][] out = new double[sizes.length][];
+        int i = 0;
+        for (int g = 0; g < sizes.length; g++) {
+            out[g] = Arrays.copyOfRange(flat, i, i + sizes[g]);
+            i += sizes[g];
+        }
+        return out;
     }
 
     /** Every scale divides a group's centred rewards by one number, so each group sums to 0. */

@@ -291,6 +291,32 @@ class GrpoAdvantageTest {
     }
 
     @Test
+    void estimateUsesTheWeightsAndAggregationTheInputCarries() {
+        double[][][] x = {{{1, 0}, {0, 1}, {1, 1}}, {{0.5, 0.2}, {0.2, 0.1}, {0, 0.3}}};
+        List<RolloutGroup> groups = new ArrayList<>();
+        for (int g = 0; g < x.length; g++) {
+            List<Rollout> rollouts = new ArrayList<>();
+            for (double[] rewards : x[g]) {
+                rollouts.add(rollout(g, rewards));
+            }
+            groups.add(RolloutGroup.of("prompt" + g, rollouts));
+        }
+        double[] weights = {0.3, 2};
+        AdvantageInput input =
+                AdvantageInput.ofRollouts(groups, weights, RewardAggregation.NORMALIZE_THEN_SUM);
+        double[] expected =
+                TestArrays.flatten(
+                        GrpoAdvantage.builder()
+                                .optRewardWeights(weights)
+                                .optAggregation(RewardAggregation.NORMALIZE_THEN_SUM)
+                                .build()
+                                .compute(x));
+        // The estimator's own (default) weights and aggregation are overridden by the input's.
+        assertThat(GrpoAdvantage.builder().build().estimate(input).values())
+                .containsExactly(expected, within(0.0));
+    }
+
+    @Test
     void estimateRejectsUnscoredRollout() {
         RolloutGroup group = RolloutGroup.of("p", List.of(rollout(0, 1.0), rollout(0)));
         assertThatThrownBy(
