@@ -10,14 +10,21 @@ import dev.grpo4j.advantage.internal.SegmentLayout;
 import dev.grpo4j.examples.bench.baseline.PlainGigpo;
 import dev.grpo4j.examples.bench.baseline.PlainGrpo;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.segment.SegmentSum;
+import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,11 +63,12 @@ public final class AdvantageBenchmark {
             int steps,
             long seed,
             int nd4jThreads,
-            String only) {
+            String only,
+            boolean segmentOps) {
 
         /** The defaults: sizes 1k, 100k and 1M; 3 warm-up runs; 7 timed repetitions. */
         static Args defaults() {
-            return new Args(new int[] {1_000, 100_000, 1_000_000}, 3, 7, 16, 10, 42, 0, "");
+            return new Args(new int[] {1_000, 100_000, 1_000_000}, 3, 7, 16, 10, 42, 0, "", false);
         }
 
         /**
@@ -79,6 +87,7 @@ public final class AdvantageBenchmark {
             long seed = d.seed();
             int nd4jThreads = d.nd4jThreads();
             String only = d.only();
+            boolean segmentOps = d.segmentOps();
             for (int i = 0; i < argv.length; i += 2) {
                 if (i + 1 >= argv.length) {
                     throw new IllegalArgumentException("option " + argv[i] + " needs a value");
@@ -97,6 +106,7 @@ public final class AdvantageBenchmark {
                     case "--seed" -> seed = Long.parseLong(v);
                     case "--nd4j-threads" -> nd4jThreads = Integer.parseInt(v);
                     case "--only" -> only = v;
+                    case "--segment-ops" -> segmentOps = Boolean.parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown option " + argv[i]);
                 }
             }
@@ -104,7 +114,16 @@ public final class AdvantageBenchmark {
                 throw new IllegalArgumentException(
                         "need sizes, reps >= 1, warmup >= 0, group >= 2 and steps >= 1");
             }
-            return new Args(sizes, warmup, repetitions, groupSize, steps, seed, nd4jThreads, only);
+            return new Args(
+                    sizes,
+                    warmup,
+                    repetitions,
+                    groupSize,
+                    steps,
+                    seed,
+                    nd4jThreads,
+                    only,
+                    segmentOps);
         }
     }
 
@@ -222,6 +241,9 @@ public final class AdvantageBenchmark {
         printTable(results, args, out);
         if (cases.stream().anyMatch(c -> c.estimator().equals("GRPO"))) {
             printGrpoBreakdown(Arrays.stream(args.sizes()).max().orElse(1000), args, out);
+        }
+        if (args.segmentOps()) {
+            printSegmentOps(Arrays.stream(args.sizes()).max().orElse(1000), args, out);
         }
     }
 
@@ -417,6 +439,60 @@ public final class AdvantageBenchmark {
             out.printf(Locale.ROOT, "| %s | %.2f |%n", names[p], timed[timed.length / 2]);
         }
         out.printf(Locale.ROOT, "| sum of medians | %.2f |%n", total);
+    }
+
+    /**
+     * Why the estimators pack groups into matrices: the same per-group sum as ND4J's sorted and
+     * unsorted segment ops, a gather of the group sums back to the rows, and a row reduction of the
+     * {@code [groups, G]} matrix (best of the timed repetitions).
+     */
+    static void printSegmentOps(int rollouts, Args args, PrintStream out) {
+        int g = args.groupSize();
+        int groups = Math.max(1, rollouts / g);
+        int rows = groups * g;
+        double[] values = new double[rows];
+        int[] ids = new int[rows];
+        Random rng = new Random(args.seed());
+        for (int i = 0; i < rows; i++) {
+            values[i] = rng.nextDouble();
+            ids[i] = i / g;
+        }
+        Map<String, Supplier<INDArray>> ops = new LinkedHashMap<>();
+        INDArray flat = Nd4j.createFromArray(values);
+        INDArray segmentIds = Nd4j.createFromArray(ids);
+        INDArray matrix = flat.reshape(groups, g);
+        INDArray sums = matrix.sum(1);
+        ops.put("segment_sum (sorted ids)", () -> Nd4j.exec(new SegmentSum(flat, segmentIds))[0]);
+        ops.put(
+                "unsorted_segment_sum",
+                () -> Nd4j.exec(new UnsortedSegmentSum(flat, segmentIds, groups))[0]);
+        ops.put(
+                "gather of group sums to rows",
+                () -> Nd4j.exec(new Gather(sums, segmentIds, 0))[0]);
+        ops.put("sum(1) of the [groups, G] matrix", () -> matrix.sum(1));
+        out.printf(
+                Locale.ROOT,
+                "%nPer-group sums of %,d rows in groups of %d (best of %d):%n%n",
+                rows,
+                g,
+                args.repetitions());
+        out.println("| ND4J operation | Best ms |");
+        out.println("|---|---:|");
+        for (Map.Entry<String, Supplier<INDArray>> op : ops.entrySet()) {
+            double best = Double.MAX_VALUE;
+            for (int rep = 0; rep < args.warmup() + args.repetitions(); rep++) {
+                long t0 = System.nanoTime();
+                INDArray result = op.getValue().get();
+                double ms = (System.nanoTime() - t0) / 1e6;
+                if (rep >= args.warmup()) {
+                    best = Math.min(best, ms);
+                }
+                if (result.length() == 0) {
+                    throw new IllegalStateException(op.getKey() + " returned nothing");
+                }
+            }
+            out.printf(Locale.ROOT, "| %s | %.2f |%n", op.getKey(), best);
+        }
     }
 
     /** GRPO input: {@code [group][rollout]} rewards. */

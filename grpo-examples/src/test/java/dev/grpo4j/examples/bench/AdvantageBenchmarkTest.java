@@ -36,7 +36,9 @@ class AdvantageBenchmarkTest {
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         try {
             AdvantageBenchmark.main(
-                    new String[] {"--sizes", "64,128", "--warmup", "0", "--reps", "1"});
+                    new String[] {
+                        "--sizes", "64,128", "--warmup", "0", "--reps", "1", "--segment-ops", "true"
+                    });
         } finally {
             System.setOut(original);
         }
@@ -45,7 +47,8 @@ class AdvantageBenchmarkTest {
                 .contains("| Estimator | Implementation | Rollouts |")
                 .contains("| GRPO | ND4J | 128 |")
                 .contains("| GiGPO | plain Java | 128 | 1,280 |")
-                .contains("| copy in + group statistics (ND4J) |");
+                .contains("| copy in + group statistics (ND4J) |")
+                .contains("| segment_sum (sorted ids) |");
     }
 
     @Test
