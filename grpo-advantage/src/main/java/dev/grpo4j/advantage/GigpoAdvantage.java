@@ -1,7 +1,5 @@
 package dev.grpo4j.advantage;
 
-import dev.grpo4j.advantage.internal.AnchorKeys;
-import dev.grpo4j.advantage.internal.DifflibRatio;
 import dev.grpo4j.advantage.internal.GroupStats;
 import dev.grpo4j.advantage.internal.NdScope;
 import dev.grpo4j.advantage.internal.SegmentLayout;
@@ -16,10 +14,7 @@ import dev.grpo4j.core.util.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -193,8 +188,8 @@ public final class GigpoAdvantage implements AdvantageEstimator {
         int[] stepGroup = new int[batch.rows()];
         int stepGroups =
                 similarityGrouping
-                        ? similarGroups(batch, stepGroup)
-                        : exactGroups(batch, stepGroup);
+                        ? StepGroups.similar(batch, similarityThreshold, stepGroup)
+                        : StepGroups.exact(batch, stepGroup);
         double[] advantage = new double[batch.rows()];
         try (NdScope scope = NdScope.open()) {
             addEpisodeAdvantages(batch, advantage);
@@ -260,74 +255,6 @@ public final class GigpoAdvantage implements AdvantageEstimator {
             }
         }
         return returns;
-    }
-
-    /** Exact anchor identity within each group; ids in order of first appearance. */
-    private static int exactGroups(TrajectoryBatch batch, int[] stepGroup) {
-        int next = 0;
-        int row = 0;
-        for (int g = 0; g < batch.groups(); g++) {
-            Map<Object, Integer> seen = new HashMap<>();
-            for (int t = 0; t < batch.trajectoriesPerGroup()[g]; t++) {
-                for (int s = 0; s < batch.lengthOf(g, t); s++, row++) {
-                    Object key;
-                    try {
-                        key = AnchorKeys.canonical(batch.anchor(row));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(where(g, t, s) + e.getMessage(), e);
-                    }
-                    Integer id = seen.putIfAbsent(key, next);
-                    stepGroup[row] = id == null ? next++ : id;
-                }
-            }
-        }
-        return next;
-    }
-
-    /**
-     * verl-agent's similarity clustering: in row order, a row joins the first cluster whose
-     * representative (first member) has {@code ratio(row, representative) >= threshold}.
-     */
-    private int similarGroups(TrajectoryBatch batch, int[] stepGroup) {
-        int next = 0;
-        int row = 0;
-        for (int g = 0; g < batch.groups(); g++) {
-            List<DifflibRatio> representatives = new ArrayList<>();
-            int first = next;
-            for (int t = 0; t < batch.trajectoriesPerGroup()[g]; t++) {
-                for (int s = 0; s < batch.lengthOf(g, t); s++, row++) {
-                    Object anchor = batch.anchor(row);
-                    Checks.require(
-                            anchor != null,
-                            "%sis null (every step needs an anchor state)",
-                            where(g, t, s));
-                    Checks.require(
-                            anchor instanceof String,
-                            "similarity grouping compares text, but the %sis a %s",
-                            where(g, t, s),
-                            anchor.getClass().getName());
-                    String text = (String) anchor;
-                    int id = -1;
-                    for (int c = 0; c < representatives.size() && id < 0; c++) {
-                        DifflibRatio rep = representatives.get(c);
-                        if (rep.upperBound(text) >= similarityThreshold
-                                && rep.ratio(text) >= similarityThreshold) {
-                            id = first + c;
-                        }
-                    }
-                    if (id < 0) {
-                        representatives.add(new DifflibRatio(text));
-                        id = next++;
-                    }
-                    stepGroup[row] = id;
-                }
-            }
-        }
-        return next;
-    }
-
-    private static String where(int g, int t, int s) {
-        return "anchor state of group " + g + ", trajectory " + t + ", step " + s + " ";
     }
 
     @Override

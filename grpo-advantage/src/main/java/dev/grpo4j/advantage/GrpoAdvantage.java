@@ -117,37 +117,8 @@ public final class GrpoAdvantage implements AdvantageEstimator {
      *     reward weights for more than one function
      */
     public double[][] compute(double[][] rewardsByGroup) {
-        Objects.requireNonNull(rewardsByGroup, "rewardsByGroup");
-        Checks.require(rewardsByGroup.length > 0, "rewardsByGroup has no groups");
-        int[] sizes = new int[rewardsByGroup.length];
-        int rows = 0;
-        for (int g = 0; g < sizes.length; g++) {
-            Checks.require(rewardsByGroup[g] != null, "group %d is null", g);
-            sizes[g] = checkGroupSize(g, rewardsByGroup[g].length);
-            rows += sizes[g];
-        }
-        double[] flat = new double[rows];
-        boolean[] unscorable = new boolean[rows];
-        int i = 0;
-        for (int g = 0; g < sizes.length; g++) {
-            double[] group = rewardsByGroup[g];
-            for (int r = 0; r < group.length; r++, i++) {
-                double v = group[r];
-                if (Double.isNaN(v)) {
-                    nanPolicy.onNaN("reward " + r + " of group " + g);
-                    unscorable[i] = true;
-                } else {
-                    Checks.require(
-                            !Double.isInfinite(v),
-                            "reward %d of group %d is %s; rewards must be finite or NaN",
-                            r,
-                            g,
-                            v);
-                }
-                flat[i] = v;
-            }
-        }
-        return split(advantages(flat, 1, sizes, unscorable), sizes);
+        RewardColumns columns = RewardColumns.of(rewardsByGroup, nanPolicy, singletonPolicy);
+        return columns.split(advantages(columns));
     }
 
     /**
@@ -161,59 +132,9 @@ public final class GrpoAdvantage implements AdvantageEstimator {
      *     with a different K, or weights whose length is not K
      */
     public double[][] compute(double[][][] rewardsByGroupAndFunction) {
-        Objects.requireNonNull(rewardsByGroupAndFunction, "rewardsByGroupAndFunction");
-        double[][][] in = rewardsByGroupAndFunction;
-        Checks.require(in.length > 0, "rewardsByGroupAndFunction has no groups");
-        int[] sizes = new int[in.length];
-        int rows = 0;
-        int k = -1;
-        for (int g = 0; g < in.length; g++) {
-            Checks.require(in[g] != null, "group %d is null", g);
-            sizes[g] = checkGroupSize(g, in[g].length);
-            rows += sizes[g];
-            for (int r = 0; r < in[g].length; r++) {
-                Checks.require(in[g][r] != null, "rollout %d of group %d is null", r, g);
-                if (k < 0) {
-                    k = in[g][r].length;
-                    Checks.require(k > 0, "rollout 0 of group %d has no rewards", g);
-                }
-                Checks.require(
-                        in[g][r].length == k,
-                        "rollout %d of group %d has %d rewards but the first rollout has %d",
-                        r,
-                        g,
-                        in[g][r].length,
-                        k);
-            }
-        }
-        // Function-major [K][rows]: each function's column is contiguous for the statistics.
-        double[] byFunction = new double[k * rows];
-        boolean[] unscorable = new boolean[rows];
-        int i = 0;
-        for (int g = 0; g < in.length; g++) {
-            for (int r = 0; r < in[g].length; r++, i++) {
-                int valid = 0;
-                for (int f = 0; f < k; f++) {
-                    double v = in[g][r][f];
-                    if (Double.isNaN(v)) {
-                        nanPolicy.onNaN("reward " + f + " of rollout " + r + " in group " + g);
-                    } else {
-                        Checks.require(
-                                !Double.isInfinite(v),
-                                "reward %d of rollout %d in group %d is %s; rewards must be finite"
-                                        + " or NaN",
-                                f,
-                                r,
-                                g,
-                                v);
-                        valid++;
-                    }
-                    byFunction[f * rows + i] = v;
-                }
-                unscorable[i] = valid == 0;
-            }
-        }
-        return split(advantages(byFunction, k, sizes, unscorable), sizes);
+        RewardColumns columns =
+                RewardColumns.of(rewardsByGroupAndFunction, nanPolicy, singletonPolicy);
+        return columns.split(advantages(columns));
     }
 
     /**
@@ -339,22 +260,13 @@ public final class GrpoAdvantage implements AdvantageEstimator {
         return aggregation;
     }
 
-    private int checkGroupSize(int g, int size) {
-        Checks.require(size > 0, "group %d is empty", g);
-        if (size == 1) {
-            singletonPolicy.check(g);
-        }
-        return size;
-    }
-
-    /**
-     * The advantages of {@code rows} rollouts from K function-major reward columns.
-     *
-     * @param byFunction {@code [K * rows]}, function f of row i at {@code f * rows + i}
-     * @param unscorable rows whose K rewards are all NaN
-     */
-    private double[] advantages(double[] byFunction, int k, int[] sizes, boolean[] unscorable) {
-        int rows = unscorable.length;
+    /** The advantages of every rollout, in row order. */
+    private double[] advantages(RewardColumns columns) {
+        int k = columns.functions();
+        int rows = columns.rows();
+        int[] sizes = columns.sizes();
+        double[] byFunction = columns.byFunction();
+        boolean[] unscorable = columns.unscorable();
         double[] weights = weightsFor(k);
         try (NdScope scope = NdScope.open()) {
             if (aggregation == RewardAggregation.NORMALIZE_THEN_SUM) {
@@ -426,16 +338,6 @@ public final class GrpoAdvantage implements AdvantageEstimator {
                 rewardWeights.length,
                 k);
         return rewardWeights;
-    }
-
-    private static double[][] split(double[] flat, int[] sizes) {
-        double[][] out = new double[sizes.length][];
-        int i = 0;
-        for (int g = 0; g < sizes.length; g++) {
-            out[g] = Arrays.copyOfRange(flat, i, i + sizes[g]);
-            i += sizes[g];
-        }
-        return out;
     }
 
     @Override

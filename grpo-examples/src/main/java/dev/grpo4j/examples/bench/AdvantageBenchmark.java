@@ -4,28 +4,16 @@ import dev.grpo4j.advantage.GigpoAdvantage;
 import dev.grpo4j.advantage.GigpoMode;
 import dev.grpo4j.advantage.GrpoAdvantage;
 import dev.grpo4j.advantage.RewardScale;
-import dev.grpo4j.advantage.internal.GroupStats;
-import dev.grpo4j.advantage.internal.NdScope;
-import dev.grpo4j.advantage.internal.SegmentLayout;
 import dev.grpo4j.examples.bench.baseline.PlainGigpo;
 import dev.grpo4j.examples.bench.baseline.PlainGrpo;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.Gather;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.segment.SegmentSum;
-import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
-import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * Throughput of the advantage estimators on ND4J against plain-Java implementations of the same
@@ -38,7 +26,7 @@ import java.util.function.UnaryOperator;
  * largest size into its phases.
  *
  * <pre>
- * mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec \
+ * mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec -Dexec.executable=java \
  *     -Dexample=bench.AdvantageBenchmark -Dargs="--sizes 1000,100000,1000000 --reps 7"
  * </pre>
  *
@@ -193,21 +181,29 @@ public final class AdvantageBenchmark {
         List<Case> cases = new ArrayList<>();
         GrpoAdvantage grpo = GrpoAdvantage.builder().optScale(RewardScale.GROUP).build();
         PlainGrpo plainGrpo = new PlainGrpo(GrpoAdvantage.DEFAULT_EPSILON);
-        cases.add(new Case("GRPO", "ND4J", (n, a) -> new GrpoWorkload(n, a, grpo::compute)));
+        cases.add(
+                new Case(
+                        "GRPO",
+                        "ND4J",
+                        (n, a) -> new AdvantageWorkloads.GrpoWorkload(n, a, grpo::compute)));
         cases.add(
                 new Case(
                         "GRPO",
                         "plain Java",
-                        (n, a) -> new GrpoWorkload(n, a, plainGrpo::compute)));
+                        (n, a) -> new AdvantageWorkloads.GrpoWorkload(n, a, plainGrpo::compute)));
         GigpoAdvantage gigpo =
                 GigpoAdvantage.builder().optGamma(0.95).optMode(GigpoMode.MEAN_STD_NORM).build();
         PlainGigpo plainGigpo = new PlainGigpo(0.95, 1.0, true, GigpoAdvantage.DEFAULT_EPSILON);
-        cases.add(new Case("GiGPO", "ND4J", (n, a) -> new GigpoWorkload(n, a, gigpo::compute)));
+        cases.add(
+                new Case(
+                        "GiGPO",
+                        "ND4J",
+                        (n, a) -> new AdvantageWorkloads.GigpoWorkload(n, a, gigpo::compute)));
         cases.add(
                 new Case(
                         "GiGPO",
                         "plain Java",
-                        (n, a) -> new GigpoWorkload(n, a, plainGigpo::compute)));
+                        (n, a) -> new AdvantageWorkloads.GigpoWorkload(n, a, plainGigpo::compute)));
         return cases;
     }
 
@@ -240,10 +236,12 @@ public final class AdvantageBenchmark {
         }
         printTable(results, args, out);
         if (cases.stream().anyMatch(c -> c.estimator().equals("GRPO"))) {
-            printGrpoBreakdown(Arrays.stream(args.sizes()).max().orElse(1000), args, out);
+            AdvantageProfiles.printGrpoBreakdown(
+                    Arrays.stream(args.sizes()).max().orElse(1000), args, out);
         }
         if (args.segmentOps()) {
-            printSegmentOps(Arrays.stream(args.sizes()).max().orElse(1000), args, out);
+            AdvantageProfiles.printSegmentOps(
+                    Arrays.stream(args.sizes()).max().orElse(1000), args, out);
         }
     }
 
@@ -367,269 +365,5 @@ public final class AdvantageBenchmark {
                                         r.rollouts(),
                                         r.medianMs(),
                                         r.medianMs() < 50 ? "met" : "MISSED"));
-    }
-
-    /** Where the time of one GRPO ND4J call goes, phase by phase, with the library's own pieces. */
-    static void printGrpoBreakdown(int rollouts, Args args, PrintStream out) {
-        double[][] rewards = grpoRewards(rollouts, args);
-        int groups = rewards.length;
-        String[] names = {
-            "flatten double[][] (Java)",
-            "copy in + group statistics (ND4J)",
-            "divide by std + eps (ND4J)",
-            "copy out (ND4J -> double[])",
-            "split to double[][] (Java)"
-        };
-        double[][] phases = new double[names.length][args.warmup() + args.repetitions()];
-        for (int rep = 0; rep < phases[0].length; rep++) {
-            long t0 = System.nanoTime();
-            int[] sizes = new int[groups];
-            int rows = 0;
-            for (int g = 0; g < groups; g++) {
-                sizes[g] = rewards[g].length;
-                rows += sizes[g];
-            }
-            double[] flat = new double[rows];
-            int i = 0;
-            for (double[] g : rewards) {
-                System.arraycopy(g, 0, flat, i, g.length);
-                i += g.length;
-            }
-            long t1 = System.nanoTime();
-            long t2;
-            long t3;
-            double[] adv;
-            try (NdScope scope = NdScope.open()) {
-                SegmentLayout layout = SegmentLayout.contiguous(sizes);
-                GroupStats stats = GroupStats.compute(layout.pack(flat), layout, false);
-                t2 = System.nanoTime();
-                stats.divideBySegmentStd(GrpoAdvantage.DEFAULT_EPSILON);
-                t3 = System.nanoTime();
-                adv = stats.toRowOrder();
-            }
-            long t4 = System.nanoTime();
-            double[][] split = new double[groups][];
-            i = 0;
-            for (int g = 0; g < groups; g++) {
-                split[g] = Arrays.copyOfRange(adv, i, i + sizes[g]);
-                i += sizes[g];
-            }
-            long t5 = System.nanoTime();
-            long[] marks = {t0, t1, t2, t3, t4, t5};
-            for (int p = 0; p < names.length; p++) {
-                phases[p][rep] = (marks[p + 1] - marks[p]) / 1e6;
-            }
-            if (split[groups - 1].length == 0) {
-                throw new IllegalStateException("empty group");
-            }
-        }
-        out.printf(
-                Locale.ROOT,
-                "%nGRPO ND4J call at %,d rollouts, by phase (median of the %d timed"
-                        + " repetitions):%n%n",
-                rollouts,
-                args.repetitions());
-        out.println("| Phase | Median ms |");
-        out.println("|---|---:|");
-        double total = 0;
-        for (int p = 0; p < names.length; p++) {
-            double[] timed = Arrays.copyOfRange(phases[p], args.warmup(), phases[p].length);
-            Arrays.sort(timed);
-            total += timed[timed.length / 2];
-            out.printf(Locale.ROOT, "| %s | %.2f |%n", names[p], timed[timed.length / 2]);
-        }
-        out.printf(Locale.ROOT, "| sum of medians | %.2f |%n", total);
-    }
-
-    /**
-     * Why the estimators pack groups into matrices: the same per-group sum as ND4J's sorted and
-     * unsorted segment ops, a gather of the group sums back to the rows, and a row reduction of the
-     * {@code [groups, G]} matrix (best of the timed repetitions).
-     */
-    static void printSegmentOps(int rollouts, Args args, PrintStream out) {
-        int g = args.groupSize();
-        int groups = Math.max(1, rollouts / g);
-        int rows = groups * g;
-        double[] values = new double[rows];
-        int[] ids = new int[rows];
-        Random rng = new Random(args.seed());
-        for (int i = 0; i < rows; i++) {
-            values[i] = rng.nextDouble();
-            ids[i] = i / g;
-        }
-        Map<String, Supplier<INDArray>> ops = new LinkedHashMap<>();
-        INDArray flat = Nd4j.createFromArray(values);
-        INDArray segmentIds = Nd4j.createFromArray(ids);
-        INDArray matrix = flat.reshape(groups, g);
-        INDArray sums = matrix.sum(1);
-        ops.put("segment_sum (sorted ids)", () -> Nd4j.exec(new SegmentSum(flat, segmentIds))[0]);
-        ops.put(
-                "unsorted_segment_sum",
-                () -> Nd4j.exec(new UnsortedSegmentSum(flat, segmentIds, groups))[0]);
-        ops.put(
-                "gather of group sums to rows",
-                () -> Nd4j.exec(new Gather(sums, segmentIds, 0))[0]);
-        ops.put("sum(1) of the [groups, G] matrix", () -> matrix.sum(1));
-        out.printf(
-                Locale.ROOT,
-                "%nPer-group sums of %,d rows in groups of %d (best of %d):%n%n",
-                rows,
-                g,
-                args.repetitions());
-        out.println("| ND4J operation | Best ms |");
-        out.println("|---|---:|");
-        for (Map.Entry<String, Supplier<INDArray>> op : ops.entrySet()) {
-            double best = Double.MAX_VALUE;
-            for (int rep = 0; rep < args.warmup() + args.repetitions(); rep++) {
-                long t0 = System.nanoTime();
-                INDArray result = op.getValue().get();
-                double ms = (System.nanoTime() - t0) / 1e6;
-                if (rep >= args.warmup()) {
-                    best = Math.min(best, ms);
-                }
-                if (result.length() == 0) {
-                    throw new IllegalStateException(op.getKey() + " returned nothing");
-                }
-            }
-            out.printf(Locale.ROOT, "| %s | %.2f |%n", op.getKey(), best);
-        }
-    }
-
-    /** GRPO input: {@code [group][rollout]} rewards. */
-    private static final class GrpoWorkload implements Workload {
-        private final double[][] rewards;
-        private final UnaryOperator<double[][]> call;
-        private double[][] last;
-
-        GrpoWorkload(int rollouts, Args args, UnaryOperator<double[][]> call) {
-            this.rewards = grpoRewards(rollouts, args);
-            this.call = call;
-        }
-
-        @Override
-        public void run() {
-            last = call.apply(rewards);
-        }
-
-        @Override
-        public double[] result() {
-            return flatten(last);
-        }
-
-        @Override
-        public long rollouts() {
-            return (long) rewards.length * rewards[0].length;
-        }
-
-        @Override
-        public long rows() {
-            return rollouts();
-        }
-    }
-
-    /**
-     * GiGPO input, {@code [group][trajectory][step]}: at step t each trajectory is in one of three
-     * states ("step t / room k"), so step groups have about G/3 members; a step earns 1 with
-     * probability 0.1. The anchor strings come from a shared pool, so their hash codes are cached
-     * after the first run, for both implementations alike.
-     */
-    private static final class GigpoWorkload implements Workload {
-        private final String[][][] anchors;
-        private final double[][][] rewards;
-        private final GigpoCall call;
-        private double[][][] last;
-
-        GigpoWorkload(int rollouts, Args args, GigpoCall call) {
-            Random rng = new Random(args.seed());
-            int groups = Math.max(1, rollouts / args.groupSize());
-            String[][] pool = new String[args.steps()][3];
-            for (int t = 0; t < args.steps(); t++) {
-                for (int k = 0; k < 3; k++) {
-                    pool[t][k] = "step " + t + " / room " + k;
-                }
-            }
-            anchors = new String[groups][args.groupSize()][args.steps()];
-            rewards = new double[groups][args.groupSize()][args.steps()];
-            for (int g = 0; g < groups; g++) {
-                for (int j = 0; j < args.groupSize(); j++) {
-                    for (int t = 0; t < args.steps(); t++) {
-                        anchors[g][j][t] = pool[t][rng.nextInt(3)];
-                        rewards[g][j][t] = rng.nextDouble() < 0.1 ? 1 : 0;
-                    }
-                }
-            }
-            this.call = call;
-        }
-
-        @Override
-        public void run() {
-            last = call.apply(anchors, rewards);
-        }
-
-        @Override
-        public double[] result() {
-            return flatten(last);
-        }
-
-        @Override
-        public long rollouts() {
-            return (long) rewards.length * rewards[0].length;
-        }
-
-        @Override
-        public long rows() {
-            return rollouts() * rewards[0][0].length;
-        }
-    }
-
-    /** The GiGPO entry point of either implementation. */
-    @FunctionalInterface
-    private interface GigpoCall {
-        double[][][] apply(String[][][] anchors, double[][][] rewards);
-    }
-
-    /** Uniform rewards in [0, 1), ceil(rollouts / group) groups of the group size. */
-    static double[][] grpoRewards(int rollouts, Args args) {
-        Random rng = new Random(args.seed());
-        int groups = Math.max(1, rollouts / args.groupSize());
-        double[][] r = new double[groups][args.groupSize()];
-        for (double[] g : r) {
-            for (int i = 0; i < g.length; i++) {
-                g[i] = rng.nextDouble();
-            }
-        }
-        return r;
-    }
-
-    private static double[] flatten(double[][] a) {
-        int n = 0;
-        for (double[] g : a) {
-            n += g.length;
-        }
-        double[] out = new double[n];
-        int i = 0;
-        for (double[] g : a) {
-            System.arraycopy(g, 0, out, i, g.length);
-            i += g.length;
-        }
-        return out;
-    }
-
-    private static double[] flatten(double[][][] a) {
-        int n = 0;
-        for (double[][] g : a) {
-            for (double[] t : g) {
-                n += t.length;
-            }
-        }
-        double[] out = new double[n];
-        int i = 0;
-        for (double[][] g : a) {
-            for (double[] t : g) {
-                System.arraycopy(t, 0, out, i, t.length);
-                i += t.length;
-            }
-        }
-        return out;
     }
 }
