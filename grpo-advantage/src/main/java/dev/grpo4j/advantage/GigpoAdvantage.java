@@ -14,6 +14,7 @@ import dev.grpo4j.core.util.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -220,7 +221,7 @@ public final class GigpoAdvantage implements AdvantageEstimator {
         double[] perTrajectory = stats.toRowOrder();
         for (int j = 0; j < perTrajectory.length; j++) {
             int start = batch.start(j);
-            java.util.Arrays.fill(advantage, start, start + batch.length(j), perTrajectory[j]);
+            Arrays.fill(advantage, start, start + batch.length(j), perTrajectory[j]);
         }
     }
 

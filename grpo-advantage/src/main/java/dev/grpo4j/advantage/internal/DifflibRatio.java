@@ -1,6 +1,7 @@
 package dev.grpo4j.advantage.internal;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -171,8 +172,8 @@ public final class DifflibRatio {
 
     private int nextStamp() {
         if (stamp == Integer.MAX_VALUE) {
-            java.util.Arrays.fill(prevStamp, 0);
-            java.util.Arrays.fill(curStamp, 0);
+            Arrays.fill(prevStamp, 0);
+            Arrays.fill(curStamp, 0);
             stamp = 0;
         }
         return ++stamp;
