@@ -5,8 +5,9 @@ import dev.grpo4j.core.util.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
-/** Ready-made {@link PromptSource}s. */
+/** Ready-made {@link PromptSource}s; all are stateless, so runs resume exactly. */
 public final class PromptSources {
 
     private PromptSources() {}
@@ -20,7 +21,7 @@ public final class PromptSources {
     public static PromptSource uniform(List<Prompt> pool) {
         List<Prompt> copy = List.copyOf(pool);
         Checks.require(!copy.isEmpty(), "the prompt pool is empty");
-        return (count, random) -> {
+        return (step, count, random) -> {
             List<Prompt> out = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 out.add(copy.get(random.nextInt(copy.size())));
@@ -30,9 +31,8 @@ public final class PromptSources {
     }
 
     /**
-     * Walks a fixed pool in order, wrapping around; the position is derived from the number of
-     * prompts already drawn, which the caller does not need to track (the source counts internally and
-     * is therefore not thread-safe).
+     * Walks a fixed pool in order, wrapping around: step s returns the prompts at positions {@code s *
+     * count ... s * count + count - 1} modulo the pool size.
      *
      * @param pool the prompts, at least one
      * @return the source
@@ -40,24 +40,25 @@ public final class PromptSources {
     public static PromptSource cycling(List<Prompt> pool) {
         List<Prompt> copy = List.copyOf(pool);
         Checks.require(!copy.isEmpty(), "the prompt pool is empty");
-        long[] drawn = {0};
-        return (count, random) -> {
+        return (step, count, random) -> {
             List<Prompt> out = new ArrayList<>(count);
+            long start = step * count;
             for (int i = 0; i < count; i++) {
-                out.add(copy.get((int) (drawn[0]++ % copy.size())));
+                out.add(copy.get((int) Math.floorMod(start + i, (long) copy.size())));
             }
             return out;
         };
     }
 
     /**
-     * Generates fresh prompts from the generator, for synthetic tasks with an unbounded prompt space.
+     * Generates fresh prompts from the step's generator, for synthetic tasks with an unbounded prompt
+     * space.
      *
      * @param generator makes one prompt from the trainer's random generator
      * @return the source
      */
-    public static PromptSource generated(Function<java.util.random.RandomGenerator, Prompt> generator) {
-        return (count, random) -> {
+    public static PromptSource generated(Function<RandomGenerator, Prompt> generator) {
+        return (step, count, random) -> {
             List<Prompt> out = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 out.add(generator.apply(random));
