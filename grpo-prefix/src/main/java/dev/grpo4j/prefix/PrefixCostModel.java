@@ -1,6 +1,8 @@
 package dev.grpo4j.prefix;
 
 import dev.grpo4j.core.util.Checks;
+import dev.grpo4j.prefix.model.CausalTransformer;
+import dev.grpo4j.prefix.model.TransformerConfig;
 
 /**
  * Prefix Grouper's FLOP model (ALGORITHMS.md section 6, "Cost model", from the tech report) applied
@@ -43,6 +45,23 @@ public record PrefixCostModel(
         Checks.positive("headDim", headDim);
         Checks.positive("mlpWidth", mlpWidth);
         Checks.positive("vocabSize", vocabSize);
+    }
+
+    /**
+     * The cost model of a {@link CausalTransformer}.
+     *
+     * @param config the transformer's sizes
+     * @return the model
+     */
+    public static PrefixCostModel of(TransformerConfig config) {
+        return new PrefixCostModel(
+                config.layers(),
+                config.width(),
+                config.heads(),
+                config.kvHeads(),
+                config.headDim(),
+                config.mlpWidth(),
+                config.vocabSize());
     }
 
     /**
