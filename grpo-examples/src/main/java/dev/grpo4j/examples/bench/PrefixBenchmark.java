@@ -100,7 +100,7 @@ public final class PrefixBenchmark {
             if (grid) {
                 for (int p : new int[] {256, 512, 1024, 2048}) {
                     for (int s : new int[] {16, 64, 256}) {
-                        for (int g : new int[] {2, 4, 16}) {
+                        for (int g : new int[] {2, 4, 8, 16}) {
                             points.add(new int[] {p, s, g});
                         }
                     }
