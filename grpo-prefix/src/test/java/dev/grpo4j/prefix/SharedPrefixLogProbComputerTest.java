@@ -86,10 +86,9 @@ class SharedPrefixLogProbComputerTest {
     }
 
     /** Log-probs, entropies and every parameter gradient of {@code sum(logProbs * weights)}. */
-    private record Outcome(
-            double[] logProbs, double[] entropies, List<Pair<String, double[]>> grads) {}
+    record Outcome(double[] logProbs, double[] entropies, List<Pair<String, double[]>> grads) {}
 
-    private static Outcome run(
+    static Outcome run(
             LogProbComputer computer, List<RolloutGroup> groups, DataType type, NDManager m) {
         CausalTransformer model = CausalTransformer.create(m, config(), type, 42);
         ParameterStore store = new ParameterStore(m, false);

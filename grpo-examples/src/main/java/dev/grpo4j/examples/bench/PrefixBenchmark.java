@@ -244,6 +244,7 @@ public final class PrefixBenchmark {
                 for (int e = 0; e < plainLp[0].length; e++) {
                     diff = Math.max(diff, Math.abs(plainLp[0][e] - packedLp[0][e]));
                 }
+                CpuShare share = CpuShare.start();
                 long[] plainNanos = new long[args.repeats()];
                 long[] packedNanos = new long[args.repeats()];
                 for (int r = 0; r < args.repeats(); r++) {
@@ -251,6 +252,7 @@ public final class PrefixBenchmark {
                     packedNanos[r] =
                             step(packed, model, store, root, groups, args.dataType(), null);
                 }
+                String others = share.othersSinceStart();
                 double plainMs = median(plainNanos) / 1e6;
                 double packedMs = median(packedNanos) / 1e6;
                 double theory = cost.speedup(p, s, g);
@@ -262,13 +264,17 @@ public final class PrefixBenchmark {
                 }
                 System.out.printf(
                         Locale.ROOT,
-                        "config prefix=%d suffix=%d group=%d: plain runs %s ms, packed runs %s ms,"
-                                + " peak memory plain %s MiB, packed %s MiB%n",
+                        "config prefix=%d suffix=%d group=%d: plain runs %s ms (min %.1f), packed"
+                                + " runs %s ms (min %.1f), other processes used %s of the CPUs"
+                                + " meanwhile; peak memory plain %s MiB, packed %s MiB%n",
                         p,
                         s,
                         g,
                         millis(plainNanos),
+                        Arrays.stream(plainNanos).min().orElse(0) / 1e6,
                         millis(packedNanos),
+                        Arrays.stream(packedNanos).min().orElse(0) / 1e6,
+                        others,
                         plainPeak,
                         packedPeak);
                 System.out.printf(
