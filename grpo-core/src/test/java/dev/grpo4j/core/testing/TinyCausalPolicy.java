@@ -144,14 +144,20 @@ public final class TinyCausalPolicy extends AbstractBlock implements CausalLmPol
     @Override
     public CausalLmPolicy frozenCopy(NDManager manager) {
         TinyCausalPolicy copy = new TinyCausalPolicy(vocab, hidden, maxLength);
-        copy.initialize(manager, tokenEmbedding.getArray().getDataType(), new Shape(1, 1));
-        var src = getParameters();
-        var dst = copy.getParameters();
-        for (int i = 0; i < src.size(); i++) {
-            NDArray value = src.get(i).getValue().getArray().duplicate();
-            value.attach(manager);
-            dst.get(i).getValue().setArray(value);
+        var source = getParameters();
+        var target = copy.getParameters();
+        for (int i = 0; i < source.size(); i++) {
+            NDArray from = source.get(i).getValue().getArray();
+            target.get(i)
+                    .getValue()
+                    .setInitializer(
+                            (m, shape, type) -> {
+                                NDArray value = from.stopGradient().duplicate();
+                                value.attach(m);
+                                return value;
+                            });
         }
+        copy.initialize(manager, tokenEmbedding.getArray().getDataType(), new Shape(1, 1));
         copy.freezeParameters(true);
         return copy;
     }
