@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.policy.LogProbComputer;
 import dev.grpo4j.core.policy.PlainLogProbComputer;

@@ -2,6 +2,8 @@ package dev.grpo4j.prefix;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -12,9 +14,6 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
-
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Runs this module's tests without Maven, for {@code scripts/gpu-bench.sh} on a machine that has a

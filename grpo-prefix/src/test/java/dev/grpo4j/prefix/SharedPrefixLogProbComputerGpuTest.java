@@ -8,10 +8,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-
 import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.prefix.SharedPrefixLogProbComputerTest.Outcome;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -12,7 +12,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-
 import dev.grpo4j.core.policy.LogProbComputer;
 import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.core.policy.TokenLogProbs;
@@ -22,16 +21,14 @@ import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.testing.TinyCausalPolicy;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.TransformerConfig;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The shared-prefix computer gives the plain computer's log-probs, entropies and parameter

@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-
 import dev.grpo4j.core.policy.TokenLogProbs;
 import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.rollout.RolloutGroup;
@@ -21,7 +20,6 @@ import dev.grpo4j.prefix.layout.PrefixLayout;
 import dev.grpo4j.prefix.layout.PrefixLayoutArrays;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.TransformerConfig;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

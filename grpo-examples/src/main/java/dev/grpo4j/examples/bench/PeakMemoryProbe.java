@@ -4,13 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.core.policy.LogProbComputer;
 import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.prefix.SharedPrefixLogProbComputer;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.TransformerConfig;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

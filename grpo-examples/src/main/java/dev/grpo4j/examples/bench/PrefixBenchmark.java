@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.core.policy.LogProbComputer;
 import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.core.policy.TokenLogProbs;
@@ -19,7 +18,6 @@ import dev.grpo4j.prefix.SharedPrefixLogProbComputer;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.SamplingThroughput;
 import dev.grpo4j.prefix.model.TransformerConfig;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,10 +3,8 @@ package dev.grpo4j.prefix.attention;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import dev.grpo4j.core.util.Checks;
 import dev.grpo4j.prefix.layout.PrefixLayout;
-
 import java.util.Objects;
 
 /**

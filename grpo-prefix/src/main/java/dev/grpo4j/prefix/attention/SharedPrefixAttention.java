@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import dev.grpo4j.core.util.Checks;
 import dev.grpo4j.prefix.layout.PrefixLayout;
 import dev.grpo4j.prefix.layout.PrefixLayoutArrays;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +41,7 @@ import java.util.Objects;
  */
 public final class SharedPrefixAttention implements SelfAttention {
 
-    /** The score given to a key a query must not see. */
+    /** Added to the score of a key a query must not see: exp of it underflows to exactly 0. */
     public static final double MASKED_SCORE = -1e9;
 
     private final PrefixLayout layout;

@@ -3,10 +3,8 @@ package dev.grpo4j.prefix.layout;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -8,9 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import dev.grpo4j.prefix.layout.PrefixLayout;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

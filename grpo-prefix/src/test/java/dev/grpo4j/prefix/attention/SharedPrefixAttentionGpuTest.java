@@ -2,17 +2,14 @@ package dev.grpo4j.prefix.attention;
 
 import static dev.grpo4j.prefix.attention.SharedPrefixAttentionTest.assertAllClose;
 import static dev.grpo4j.prefix.attention.SharedPrefixAttentionTest.assertRelativelyClose;
-
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-
 import dev.grpo4j.prefix.attention.AttentionFixture.Result;
 import dev.grpo4j.prefix.layout.PrefixLayoutArrays;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
