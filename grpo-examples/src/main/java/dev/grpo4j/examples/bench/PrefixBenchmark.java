@@ -31,18 +31,19 @@ import java.util.SplittableRandom;
  * without the key/value cache.
  *
  * <p>Usage: {@code PrefixBenchmark [--prefix P --suffix S --group G | --grid] [--repeats N]
- * [--device cpu|gpu] [--dtype float32|float64] [--no-memory] [--no-sampling]}. Without a point or
- * {@code --grid} it measures prefix 1024, suffix 64, G 16. Every configuration ends with one line
+ * [--warmup W] [--device cpu|gpu] [--dtype float32|float64] [--no-memory] [--no-sampling]}. Without
+ * a point or {@code --grid} it measures prefix 1024, suffix 64, G 16. Every configuration ends with
+ * one line
  *
  * <pre>
  * RESULT prefix=P suffix=S group=G plain_ms=.. packed_ms=.. speedup=.. theory=.. max_abs_diff=..
  * </pre>
  *
- * <p>Times are medians of {@code --repeats} runs after one warm-up run of each layout, alternating
- * plain and packed, each ending with a read of a gradient element (a synchronisation point on a
- * GPU). Peak memory is measured by {@link PeakMemoryProbe} in a fresh JVM per layout and
- * configuration, because a process's high-water mark cannot be reset; see there for what is
- * counted.
+ * <p>Times are medians of {@code --repeats} runs (default 5) after {@code --warmup} runs of each
+ * layout (default 3: the JIT compiler keeps a core busy during the first few), alternating plain
+ * and packed, each ending with a read of a gradient element (a synchronisation point on a GPU).
+ * Peak memory is measured by {@link PeakMemoryProbe} in a fresh JVM per layout and configuration,
+ * because a process's high-water mark cannot be reset; see there for what is counted.
  */
 public final class PrefixBenchmark {
 
@@ -53,6 +54,7 @@ public final class PrefixBenchmark {
      *
      * @param points (prefix, suffix, group) triples to measure
      * @param repeats timed runs per layout
+     * @param warmup untimed runs per layout before them
      * @param device where to run
      * @param dataType float32 or float64
      * @param memory whether to probe peak memory in child JVMs
@@ -61,6 +63,7 @@ public final class PrefixBenchmark {
     record Args(
             List<int[]> points,
             int repeats,
+            int warmup,
             Device device,
             DataType dataType,
             boolean memory,
@@ -71,7 +74,8 @@ public final class PrefixBenchmark {
             int suffix = 64;
             int group = 16;
             boolean grid = false;
-            int repeats = 3;
+            int repeats = 5;
+            int warmup = 3;
             Device device = Device.cpu();
             DataType type = DataType.FLOAT32;
             boolean memory = true;
@@ -84,6 +88,7 @@ public final class PrefixBenchmark {
                     case "--group" -> group = Integer.parseInt(value(argv, ++i, flag));
                     case "--grid" -> grid = true;
                     case "--repeats" -> repeats = Integer.parseInt(value(argv, ++i, flag));
+                    case "--warmup" -> warmup = Integer.parseInt(value(argv, ++i, flag));
                     case "--device" -> device = parseDevice(value(argv, ++i, flag));
                     case "--dtype" ->
                             type =
@@ -109,7 +114,10 @@ public final class PrefixBenchmark {
             if (repeats < 1) {
                 throw new IllegalArgumentException("--repeats must be >= 1 but was " + repeats);
             }
-            return new Args(points, repeats, device, type, memory, sampling);
+            if (warmup < 1) {
+                throw new IllegalArgumentException("--warmup must be >= 1 but was " + warmup);
+            }
+            return new Args(points, repeats, warmup, device, type, memory, sampling);
         }
 
         /** {@code cpu}, {@code gpu} (the first GPU) or {@code gpuN}. */
@@ -236,8 +244,13 @@ public final class PrefixBenchmark {
                 List<RolloutGroup> groups = group(p, s, g, config.vocabSize(), 11L * p + s + g);
                 float[][] plainLp = new float[1][];
                 float[][] packedLp = new float[1][];
+                // The first warm-up run of each layout also gives the log-probs to compare.
                 step(plain, model, store, root, groups, args.dataType(), plainLp);
                 step(packed, model, store, root, groups, args.dataType(), packedLp);
+                for (int w = 1; w < args.warmup(); w++) {
+                    step(plain, model, store, root, groups, args.dataType(), null);
+                    step(packed, model, store, root, groups, args.dataType(), null);
+                }
                 double diff = 0;
                 for (int e = 0; e < plainLp[0].length; e++) {
                     diff = Math.max(diff, Math.abs(plainLp[0][e] - packedLp[0][e]));

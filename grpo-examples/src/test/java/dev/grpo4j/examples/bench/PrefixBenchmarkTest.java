@@ -37,6 +37,13 @@ class PrefixBenchmarkTest {
     }
 
     @Test
+    void rejectsARunWithoutWarmUp() {
+        assertThatThrownBy(() -> PrefixBenchmark.Args.parse("--warmup", "0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--warmup must be >= 1 but was 0");
+    }
+
+    @Test
     void rejectsAnUnknownDevice() {
         assertThatThrownBy(() -> PrefixBenchmark.Args.parse("--device", "tpu"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -66,6 +73,8 @@ class PrefixBenchmarkTest {
                         "--group",
                         "2",
                         "--repeats",
+                        "1",
+                        "--warmup",
                         "1",
                         "--no-memory",
                         "--no-sampling"
