@@ -40,10 +40,11 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * <p>Times are medians of {@code --repeats} runs (default 5) after {@code --warmup} runs of each
- * layout (default 3: the JIT compiler keeps a core busy during the first few), alternating plain
- * and packed, each ending with a read of a gradient element (a synchronisation point on a GPU).
- * Peak memory is measured by {@link PeakMemoryProbe} in a fresh JVM per layout and configuration,
- * because a process's high-water mark cannot be reset; see there for what is counted.
+ * layout (default 5: while the JIT compiler works, the first runs cost up to 4 times more CPU),
+ * alternating plain and packed, each ending with a read of a gradient element (a synchronisation
+ * point on a GPU). Peak memory is measured by {@link PeakMemoryProbe} in a fresh JVM per layout and
+ * configuration, because a process's high-water mark cannot be reset; see there for what is
+ * counted.
  */
 public final class PrefixBenchmark {
 
@@ -75,7 +76,7 @@ public final class PrefixBenchmark {
             int group = 16;
             boolean grid = false;
             int repeats = 5;
-            int warmup = 3;
+            int warmup = 5;
             Device device = Device.cpu();
             DataType type = DataType.FLOAT32;
             boolean memory = true;
