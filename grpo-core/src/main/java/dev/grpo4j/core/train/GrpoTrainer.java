@@ -2,14 +2,10 @@ package dev.grpo4j.core.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import dev.grpo4j.core.advantage.AdvantageEstimator;
@@ -18,23 +14,16 @@ import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.advantage.DriftAwareEstimator;
 import dev.grpo4j.core.env.EnvironmentFactory;
 import dev.grpo4j.core.loss.GrpoLoss;
-import dev.grpo4j.core.loss.LossInput;
-import dev.grpo4j.core.loss.LossOutput;
 import dev.grpo4j.core.loss.PolicyGradientLoss;
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.policy.LogProbComputer;
 import dev.grpo4j.core.policy.Sampler;
-import dev.grpo4j.core.policy.TokenLogProbs;
-import dev.grpo4j.core.reward.Completion;
-import dev.grpo4j.core.reward.ItemRewardMatrix;
 import dev.grpo4j.core.reward.ItemRewardSet;
 import dev.grpo4j.core.reward.RewardAggregation;
 import dev.grpo4j.core.reward.RewardEvaluator;
-import dev.grpo4j.core.reward.RewardMatrix;
 import dev.grpo4j.core.reward.RewardSet;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.rollout.Rollout;
-import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.rollout.Step;
 import dev.grpo4j.core.rollout.Trajectory;
@@ -45,7 +34,6 @@ import dev.grpo4j.core.train.listener.GrpoListener;
 import dev.grpo4j.core.train.listener.JsonlMetricsWriter;
 import dev.grpo4j.core.train.listener.LoggingListener;
 import dev.grpo4j.core.train.optim.AdamW;
-import dev.grpo4j.core.train.optim.GradientClipping;
 import dev.grpo4j.core.util.Checks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,6 +87,8 @@ public final class GrpoTrainer implements AutoCloseable {
     private final int itemCount;
     private final RewardEvaluator evaluator;
     private final boolean ownsEvaluator;
+    private final RolloutScorer scorer;
+    private final PolicyUpdater updater;
     private final AdvantageEstimator estimator;
     private final EnvironmentFactory environments;
     private final Function<int[], String> decoder;
@@ -119,7 +109,6 @@ public final class GrpoTrainer implements AutoCloseable {
     private final List<StepMetrics> history = new ArrayList<>();
     private long step;
     private double tokensSeen;
-    private boolean optimizerStepped;
     private boolean started;
 
     private GrpoTrainer(Builder b) {
@@ -165,7 +154,7 @@ public final class GrpoTrainer implements AutoCloseable {
         this.optimizer =
                 AdamW.builder()
                         .setManager(policyManager)
-                        .optLearningRate(ignored -> currentLearningRate())
+                        .optLearningRate(ignored -> learningRateAt(step))
                         .optBetas(config.adamBeta1(), config.adamBeta2())
                         .optEpsilon(config.adamEpsilon())
                         .optWeightDecay(config.weightDecay())
@@ -186,6 +175,18 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         this.generator =
                 new RolloutGenerator(policy, store, new Sampler(config.samplingConfig()), config);
+        this.scorer = new RolloutScorer(evaluator, rewards, itemRewards, itemCount, decoder);
+        this.updater =
+                new PolicyUpdater(
+                        config,
+                        loss,
+                        policy,
+                        store,
+                        reference,
+                        referenceStore,
+                        trainer,
+                        trainable,
+                        () -> step);
         this.listeners = new ArrayList<>();
         if (b.defaultListeners) {
             listeners.add(new LoggingListener(config.loggingSteps()));
@@ -308,7 +309,7 @@ public final class GrpoTrainer implements AutoCloseable {
             Advantages advantages;
             if (environments == null) {
                 groups = generator.sample(prompts, random, stepManager);
-                groups = score(prompts, groups, metrics);
+                groups = scorer.score(prompts, groups, metrics);
                 advantages =
                         estimator.estimate(AdvantageInput.ofRollouts(groups, rewards.weights(), aggregation));
             } else {
@@ -322,9 +323,9 @@ public final class GrpoTrainer implements AutoCloseable {
             groups.forEach(g -> rows.addAll(g.rollouts()));
             RolloutStatistics.completions(metrics, rows);
 
-            optimize(groups, advantages, stepManager, metrics);
+            updater.update(groups, advantages, stepManager, metrics);
             if (drift != null) {
-                observeDrift(groups, stepManager, metrics);
+                updater.observeDrift(groups, drift, (DriftAwareEstimator) estimator, rewards.weights(), stepManager, metrics);
             }
             double tokens = 0;
             for (Rollout r : rows) {
@@ -348,45 +349,6 @@ public final class GrpoTrainer implements AutoCloseable {
         return result;
     }
 
-    /** Scores every completion and returns the groups with rewards attached. */
-    private List<RolloutGroup> score(
-            List<Prompt> prompts, List<RolloutGroup> groups, Map<String, Double> metrics) {
-        List<Completion> completions = new ArrayList<>();
-        int index = 0;
-        for (int g = 0; g < groups.size(); g++) {
-            for (Rollout r : groups.get(g).rollouts()) {
-                completions.add(Completion.of(prompts.get(g), r, decoder.apply(r.completionIds()), index++));
-            }
-        }
-        RewardMatrix matrix = evaluator.evaluate(rewards, completions);
-        double[][] items = null;
-        if (itemRewards != null) {
-            ItemRewardMatrix itemMatrix = evaluator.evaluateItems(itemRewards, completions, itemCount);
-            items = itemMatrix.combined();
-        }
-        List<RolloutGroup> scored = new ArrayList<>(groups.size());
-        int row = 0;
-        int[] sizes = new int[groups.size()];
-        for (int g = 0; g < groups.size(); g++) {
-            List<Rollout> rollouts = new ArrayList<>();
-            for (Rollout r : groups.get(g).rollouts()) {
-                Rollout withRewards = r.withRewards(matrix.row(row));
-                if (items != null) {
-                    withRewards = withRewards.withItemRewards(items[row]);
-                }
-                rollouts.add(withRewards);
-                row++;
-            }
-            sizes[g] = rollouts.size();
-            scored.add(RolloutGroup.of(groups.get(g).promptKey(), rollouts));
-        }
-        double[] combined =
-                matrix.combine(
-                        RewardAggregation.SUM_THEN_NORMALIZE, RewardAggregation.contiguousGroupIds(sizes));
-        RolloutStatistics.rewards(metrics, combined, scored, matrix);
-        return scored;
-    }
-
     /** Each step of each trajectory becomes one loss row, in the estimator's row order. */
     private static List<RolloutGroup> stepRows(List<TrajectoryGroup> episodes) {
         List<RolloutGroup> rows = new ArrayList<>();
@@ -402,153 +364,9 @@ public final class GrpoTrainer implements AutoCloseable {
         return rows;
     }
 
-    /** The num_iterations policy updates on one generation batch. */
-    private void optimize(
-            List<RolloutGroup> groups,
-            Advantages advantages,
-            NDManager stepManager,
-            Map<String, Double> metrics) {
-        Checks.require(
-                advantages.rowCount() == groups.stream().mapToInt(RolloutGroup::size).sum(),
-                "the estimator returned %d advantages for %d rows",
-                advantages.rowCount(),
-                groups.stream().mapToInt(RolloutGroup::size).sum());
-        try (RolloutBatch batch = RolloutBatch.of(stepManager, groups, config.dataType())) {
-            LossTensors tensors = LossTensors.of(batch, advantages);
-            NDArray old = null;
-            if (config.numIterations() > 1) {
-                old = logProbs.compute(policy, store, batch, config.temperature(), false).logProbs().stopGradient();
-            }
-            NDArray ref = null;
-            if (reference != null) {
-                ref =
-                        logProbs.compute(reference, referenceStore, batch, config.temperature(), false)
-                                .logProbs()
-                                .stopGradient();
-            }
-            Map<String, Double> sums = new LinkedHashMap<>();
-            for (int it = 0; it < config.numIterations(); it++) {
-                LossOutput out;
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    TokenLogProbs current =
-                            logProbs.compute(policy, store, batch, config.temperature(), true);
-                    LossInput.Builder input =
-                            LossInput.builder()
-                                    .setLogProbs(current.logProbs())
-                                    .setAdvantages(tensors.advantages())
-                                    .setMask(tensors.mask())
-                                    .optEntropies(current.entropies())
-                                    .optTruncated(batch.truncatedMask());
-                    if (old != null) {
-                        input.optOldLogProbs(old);
-                    }
-                    if (ref != null) {
-                        input.optRefLogProbs(ref);
-                    }
-                    if (tensors.itemBins() != null) {
-                        input.optItemBins(tensors.itemBins());
-                    }
-                    out = loss.compute(input.build());
-                    double value = out.loss().toType(DataType.FLOAT64, false).getDouble();
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException(
-                                String.format(
-                                        "the loss is %s at step %d, iteration %d; parameters are unchanged",
-                                        value, step, it));
-                    }
-                    sums.merge("loss", value, Double::sum);
-                    collector.backward(out.loss());
-                }
-                double norm = GradientClipping.clip(trainable, config.maxGradNorm());
-                if (!Double.isFinite(norm)) {
-                    throw new IllegalStateException(
-                            String.format(
-                                    "the gradient norm is %s at step %d, iteration %d; parameters are"
-                                            + " unchanged",
-                                    norm, step, it));
-                }
-                sums.merge("grad_norm", norm, Double::sum);
-                for (Map.Entry<String, Double> e : out.metrics().entrySet()) {
-                    sums.merge(e.getKey(), e.getValue(), Double::sum);
-                }
-                applyUpdate(norm);
-            }
-            for (Map.Entry<String, Double> e : sums.entrySet()) {
-                metrics.put(e.getKey(), e.getValue() / config.numIterations());
-            }
-            double lr = currentLearningRate();
-            metrics.put("learning_rate", lr);
-            metrics.put("lr", lr);
-        }
-    }
-
-    /**
-     * DJL's {@code Trainer.step()} refuses an all-zero gradient on its very first call (it checks that
-     * backward ran); such a first update changes nothing anyway, so it is skipped.
-     */
-    private void applyUpdate(double gradNorm) {
-        if (!optimizerStepped && gradNorm == 0.0) {
-            for (Parameter p : trainable) {
-                NDArray g = p.getArray().getGradient();
-                g.subi(g);
-            }
-            return;
-        }
-        trainer.step();
-        optimizerStepped = true;
-    }
-
-    private double currentLearningRate() {
+    private double learningRateAt(long atStep) {
         return config.lrScheduler()
-                .rate(config.learningRate(), step, config.warmupSteps(), config.maxSteps());
-    }
-
-    /** SPO: after the update, measure each prompt's drift and feed the tracker. */
-    private void observeDrift(
-            List<RolloutGroup> groups, NDManager stepManager, Map<String, Double> metrics) {
-        List<String> keys = new ArrayList<>();
-        List<Rollout> rows = new ArrayList<>();
-        for (RolloutGroup g : groups) {
-            for (Rollout r : g.rollouts()) {
-                keys.add(g.promptKey());
-                rows.add(r);
-            }
-        }
-        double[] d =
-                drift.measureAndStore(keys, rows, batchRows -> currentLogProbs(batchRows, stepManager));
-        double[] weights = rewards.weights();
-        DriftAwareEstimator tracker = (DriftAwareEstimator) estimator;
-        double sum = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            double[] x = rows.get(i).rewards();
-            double r = 0;
-            for (int k = 0; k < x.length; k++) {
-                r += weights[k] * x[k];
-            }
-            tracker.observe(keys.get(i), r, d[i]);
-            sum += d[i];
-        }
-        metrics.put("spo/drift_mean", sum / rows.size());
-    }
-
-    private float[][] currentLogProbs(List<Rollout> rows, NDManager stepManager) {
-        List<RolloutGroup> single = new ArrayList<>(rows.size());
-        for (Rollout r : rows) {
-            single.add(RolloutGroup.of(List.of(r)));
-        }
-        try (RolloutBatch batch = RolloutBatch.of(stepManager, single, DataType.FLOAT32)) {
-            float[] flat =
-                    logProbs.compute(policy, store, batch, config.temperature(), false)
-                            .logProbs()
-                            .toType(DataType.FLOAT32, false)
-                            .toFloatArray();
-            int width = batch.width();
-            float[][] out = new float[rows.size()][];
-            for (int r = 0; r < out.length; r++) {
-                out[r] = java.util.Arrays.copyOfRange(flat, r * width, r * width + rows.get(r).completionLength());
-            }
-            return out;
-        }
+                .rate(config.learningRate(), atStep, config.warmupSteps(), config.maxSteps());
     }
 
     /**
@@ -568,7 +386,7 @@ public final class GrpoTrainer implements AutoCloseable {
                             target ->
                                     TrainerCheckpoint.write(
                                             target,
-                                            new TrainerCheckpoint.State(step, tokensSeen, optimizerStepped, history),
+                                            new TrainerCheckpoint.State(step, tokensSeen, updater.optimizerStepped(), history),
                                             config,
                                             policy,
                                             reference,
@@ -610,7 +428,7 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         this.step = state.step();
         this.tokensSeen = state.tokensSeen();
-        this.optimizerStepped = state.optimizerStepped();
+        updater.restoreOptimizerStepped(state.optimizerStepped());
         this.history.addAll(state.history());
     }
 
