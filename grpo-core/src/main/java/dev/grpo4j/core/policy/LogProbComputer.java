@@ -19,7 +19,8 @@ public interface LogProbComputer {
      * @param policy the policy
      * @param store the parameter store to read parameters through
      * @param batch the rollouts; the results are attached to its manager
-     * @param temperature the sampling temperature the logits are divided by ({@code > 0}), as TRL does
+     * @param temperature the sampling temperature the logits are divided by ({@code > 0}), as TRL
+     *     does
      * @param training true to record gradients
      * @return {@code [B, T]} log-probs and entropies of the batch's float type
      */

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 /**
  * Per-token log-probabilities and entropies of a batch's completion tokens under a policy.
  *
- * @param logProbs {@code [B, T]}: log pi(token | context), 0 at padding; differentiable when computed
- *     in training mode
+ * @param logProbs {@code [B, T]}: log pi(token | context), 0 at padding; differentiable when
+ *     computed in training mode
  * @param entropies {@code [B, T]}: entropy (nats) of the next-token distribution at each completion
  *     position, 0 at padding; never carries gradient
  */
@@ -17,9 +17,11 @@ public record TokenLogProbs(NDArray logProbs, NDArray entropies) {
      * Turns the logits that predict each completion token into its log-prob and the distribution's
      * entropy: the last step shared by every {@link LogProbComputer}.
      *
-     * @param logits {@code [B, T, V]} logits; entry {@code [b, t]} predicts completion token t of row b
+     * @param logits {@code [B, T, V]} logits; entry {@code [b, t]} predicts completion token t of
+     *     row b
      * @param targets {@code [B, T]} integer completion token ids
-     * @param mask {@code [B, T]} 1 for a completion token, 0 for padding; its type is the result type
+     * @param mask {@code [B, T]} 1 for a completion token, 0 for padding; its type is the result
+     *     type
      * @param temperature the logits are divided by it, as when sampling ({@code > 0})
      * @return masked {@code [B, T]} log-probs (differentiable) and entropies (no gradient)
      */
@@ -32,7 +34,12 @@ public record TokenLogProbs(NDArray logProbs, NDArray entropies) {
         NDArray picked = logSoftmax.gather(index, -1).squeeze(-1).toType(type, false).mul(mask);
         NDArray detached = logSoftmax.stopGradient();
         NDArray entropy =
-                detached.exp().mul(detached).sum(new int[] {-1}).neg().toType(type, false).mul(mask);
+                detached.exp()
+                        .mul(detached)
+                        .sum(new int[] {-1})
+                        .neg()
+                        .toType(type, false)
+                        .mul(mask);
         return new TokenLogProbs(picked, entropy);
     }
 }

@@ -62,19 +62,20 @@ import java.util.random.RandomGenerator;
  *   <li>score them in parallel with the {@link RewardEvaluator};
  *   <li>compute advantages with the {@link AdvantageEstimator};
  *   <li>run {@code num_iterations} updates: old log-probs computed once (when mu &gt; 1), reference
- *       log-probs from the frozen initial policy (when beta &gt; 0), then {@link PolicyGradientLoss},
- *       gradient clipping and an AdamW step;
- *   <li>for drift-aware estimators (SPO), measure each prompt's policy drift and update the tracker;
+ *       log-probs from the frozen initial policy (when beta &gt; 0), then {@link
+ *       PolicyGradientLoss}, gradient clipping and an AdamW step;
+ *   <li>for drift-aware estimators (SPO), measure each prompt's policy drift and update the
+ *       tracker;
  *   <li>report the metrics to the listeners and checkpoint when due.
  * </ol>
  *
- * <p>Memory: every array of a step lives in a per-step sub-manager and an {@link NDScope}, both closed
- * when the step ends, so native memory stays flat across steps.
+ * <p>Memory: every array of a step lives in a per-step sub-manager and an {@link NDScope}, both
+ * closed when the step ends, so native memory stays flat across steps.
  *
- * <p>Failures: a reward function or environment that throws ends the step with its exception ({@code
- * RewardException}, {@code EnvironmentException}) before any parameter changes; a non-finite loss or
- * gradient ends it with an {@link IllegalStateException}. Checkpoints are written atomically, so the
- * last one stays intact. Not thread-safe, like DJL's {@code Trainer}.
+ * <p>Failures: a reward function or environment that throws ends the step with its exception
+ * ({@code RewardException}, {@code EnvironmentException}) before any parameter changes; a
+ * non-finite loss or gradient ends it with an {@link IllegalStateException}. Checkpoints are
+ * written atomically, so the last one stays intact. Not thread-safe, like DJL's {@code Trainer}.
  */
 public final class GrpoTrainer implements AutoCloseable {
 
@@ -126,7 +127,11 @@ public final class GrpoTrainer implements AutoCloseable {
         this.logProbs = config.logProbComputer();
         this.checkpoints =
                 config.outputDir()
-                        .map(dir -> new CheckpointStore(dir.resolve("checkpoints"), config.saveTotalLimit()))
+                        .map(
+                                dir ->
+                                        new CheckpointStore(
+                                                dir.resolve("checkpoints"),
+                                                config.saveTotalLimit()))
                         .orElse(null);
         this.drift = estimator instanceof DriftAwareEstimator ? new DriftTracker() : null;
         validate(b);
@@ -146,7 +151,9 @@ public final class GrpoTrainer implements AutoCloseable {
         TrainerCheckpoint.State resumed = null;
         if (b.resumeFrom != null) {
             // Parameters must be replaced before any store caches their arrays.
-            resumed = TrainerCheckpoint.loadParameters(resolveCheckpoint(b.resumeFrom), policy, reference);
+            resumed =
+                    TrainerCheckpoint.loadParameters(
+                            resolveCheckpoint(b.resumeFrom), policy, reference);
         }
 
         this.model = Model.newInstance("grpo-policy");
@@ -165,7 +172,8 @@ public final class GrpoTrainer implements AutoCloseable {
                                 .optOptimizer(optimizer)
                                 .optDevices(new Device[] {policyManager.getDevice()}));
         this.store = new ParameterStore(trainer.getManager(), false);
-        this.referenceStore = reference == null ? null : new ParameterStore(referenceManager, false);
+        this.referenceStore =
+                reference == null ? null : new ParameterStore(referenceManager, false);
         this.trainable = new ArrayList<>();
         for (var pair : policy.block().getParameters()) {
             optimizer.bindName(pair.getValue().getId(), pair.getKey());
@@ -208,7 +216,9 @@ public final class GrpoTrainer implements AutoCloseable {
                 environments != null || rewards != null,
                 "a single-turn trainer needs reward functions: call optRewards(...)");
         AdvantageInput.Kind kind =
-                environments != null ? AdvantageInput.Kind.TRAJECTORIES : AdvantageInput.Kind.ROLLOUTS;
+                environments != null
+                        ? AdvantageInput.Kind.TRAJECTORIES
+                        : AdvantageInput.Kind.ROLLOUTS;
         Checks.require(
                 estimator.supports(kind),
                 "the advantage estimator %s does not support %s input; %s",
@@ -233,7 +243,8 @@ public final class GrpoTrainer implements AutoCloseable {
     }
 
     private static AdvantageEstimator defaultEstimator(GrpoConfig config) {
-        for (AdvantageEstimatorProvider provider : ServiceLoader.load(AdvantageEstimatorProvider.class)) {
+        for (AdvantageEstimatorProvider provider :
+                ServiceLoader.load(AdvantageEstimatorProvider.class)) {
             return provider.create(config);
         }
         throw new IllegalArgumentException(
@@ -251,8 +262,8 @@ public final class GrpoTrainer implements AutoCloseable {
     }
 
     /**
-     * Runs steps until {@code max_steps} steps have completed (continuing from a resumed step), then
-     * writes a final checkpoint when an output directory is set.
+     * Runs steps until {@code max_steps} steps have completed (continuing from a resumed step),
+     * then writes a final checkpoint when an output directory is set.
      *
      * @return the metrics of every step of the run, including steps before a resume
      */
@@ -284,8 +295,10 @@ public final class GrpoTrainer implements AutoCloseable {
      * Runs one training step.
      *
      * @return its metrics
-     * @throws dev.grpo4j.core.reward.RewardException if a reward function fails (parameters unchanged)
-     * @throws dev.grpo4j.core.env.EnvironmentException if an environment fails (parameters unchanged)
+     * @throws dev.grpo4j.core.reward.RewardException if a reward function fails (parameters
+     *     unchanged)
+     * @throws dev.grpo4j.core.env.EnvironmentException if an environment fails (parameters
+     *     unchanged)
      * @throws IllegalStateException if the loss or the gradient is not finite
      */
     public StepMetrics step() {
@@ -311,7 +324,8 @@ public final class GrpoTrainer implements AutoCloseable {
                 groups = generator.sample(prompts, random, stepManager);
                 groups = scorer.score(prompts, groups, metrics);
                 advantages =
-                        estimator.estimate(AdvantageInput.ofRollouts(groups, rewards.weights(), aggregation));
+                        estimator.estimate(
+                                AdvantageInput.ofRollouts(groups, rewards.weights(), aggregation));
             } else {
                 List<TrajectoryGroup> episodes =
                         generator.runEpisodes(prompts, environments, random, stepManager);
@@ -325,7 +339,13 @@ public final class GrpoTrainer implements AutoCloseable {
 
             updater.update(groups, advantages, stepManager, metrics);
             if (drift != null) {
-                updater.observeDrift(groups, drift, (DriftAwareEstimator) estimator, rewards.weights(), stepManager, metrics);
+                updater.observeDrift(
+                        groups,
+                        drift,
+                        (DriftAwareEstimator) estimator,
+                        rewards.weights(),
+                        stepManager,
+                        metrics);
             }
             double tokens = 0;
             for (Rollout r : rows) {
@@ -357,7 +377,9 @@ public final class GrpoTrainer implements AutoCloseable {
                 Trajectory t = g.trajectories().get(i);
                 for (int s = 0; s < t.length(); s++) {
                     Step st = t.steps().get(s);
-                    rows.add(RolloutGroup.of(g.taskKey() + "/" + i + "/" + s, List.of(st.asRollout())));
+                    rows.add(
+                            RolloutGroup.of(
+                                    g.taskKey() + "/" + i + "/" + s, List.of(st.asRollout())));
                 }
             }
         }
@@ -377,7 +399,8 @@ public final class GrpoTrainer implements AutoCloseable {
      */
     public Path saveCheckpoint() {
         if (checkpoints == null) {
-            throw new IllegalStateException("no output_dir is configured, so there is nowhere to checkpoint");
+            throw new IllegalStateException(
+                    "no output_dir is configured, so there is nowhere to checkpoint");
         }
         try {
             Path dir =
@@ -386,7 +409,11 @@ public final class GrpoTrainer implements AutoCloseable {
                             target ->
                                     TrainerCheckpoint.write(
                                             target,
-                                            new TrainerCheckpoint.State(step, tokensSeen, updater.optimizerStepped(), history),
+                                            new TrainerCheckpoint.State(
+                                                    step,
+                                                    tokensSeen,
+                                                    updater.optimizerStepped(),
+                                                    history),
                                             config,
                                             policy,
                                             reference,
@@ -415,7 +442,9 @@ public final class GrpoTrainer implements AutoCloseable {
                 .orElseThrow(
                         () ->
                                 new IllegalArgumentException(
-                                        "no checkpoint found at " + path + " (expected a checkpoint"
+                                        "no checkpoint found at "
+                                                + path
+                                                + " (expected a checkpoint"
                                                 + " directory, a checkpoints root, or an output_dir)"));
     }
 
@@ -432,7 +461,9 @@ public final class GrpoTrainer implements AutoCloseable {
         this.history.addAll(state.history());
     }
 
-    /** One independent stream per step, a pure function of (seed, step): resumable by construction. */
+    /**
+     * One independent stream per step, a pure function of (seed, step): resumable by construction.
+     */
     static RandomGenerator stepRandom(long seed, long step) {
         return new SplittableRandom(mix(seed, step));
     }
@@ -497,7 +528,10 @@ public final class GrpoTrainer implements AutoCloseable {
                 try {
                     c.close();
                 } catch (Exception e) {
-                    first = first == null ? new IllegalStateException("closing a listener failed", e) : first;
+                    first =
+                            first == null
+                                    ? new IllegalStateException("closing a listener failed", e)
+                                    : first;
                 }
             }
         }
@@ -602,7 +636,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Sets the reward evaluator (default: one with a pool of daemon threads and a 30 s timeout).
+         * Sets the reward evaluator (default: one with a pool of daemon threads and a 30 s
+         * timeout).
          *
          * @param evaluator the evaluator; the caller closes it
          * @return this builder
@@ -613,8 +648,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Sets the advantage estimator (default: GRPO from {@code grpo-advantage}, configured by the
-         * config's scale_rewards).
+         * Sets the advantage estimator (default: GRPO from {@code grpo-advantage}, configured by
+         * the config's scale_rewards).
          *
          * @param estimator the estimator
          * @return this builder
@@ -625,7 +660,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Switches to multi-turn training: G episodes per task against environments from the factory.
+         * Switches to multi-turn training: G episodes per task against environments from the
+         * factory.
          *
          * @param environments makes one environment per trajectory
          * @return this builder
@@ -669,8 +705,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Turns the default listeners (SLF4J logging; with an output directory also metrics.jsonl and
-         * reward.png) on or off (default on).
+         * Turns the default listeners (SLF4J logging; with an output directory also metrics.jsonl
+         * and reward.png) on or off (default on).
          *
          * @param on whether to add them
          * @return this builder
@@ -701,7 +737,8 @@ public final class GrpoTrainer implements AutoCloseable {
         public GrpoTrainer build() {
             Checks.require(policy != null, "a policy is required: call setPolicy(...)");
             Checks.require(config != null, "a config is required: call setConfig(...)");
-            Checks.require(promptSource != null, "a prompt source is required: call setPromptSource(...)");
+            Checks.require(
+                    promptSource != null, "a prompt source is required: call setPromptSource(...)");
             return new GrpoTrainer(this);
         }
     }

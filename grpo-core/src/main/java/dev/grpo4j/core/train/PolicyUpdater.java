@@ -30,8 +30,8 @@ import java.util.function.LongSupplier;
 /**
  * The optimisation half of a step: {@code num_iterations} updates of the policy on one generation
  * batch (old log-probs computed once when mu &gt; 1, reference log-probs from the frozen copy when
- * beta &gt; 0, the loss, gradient clipping, an optimizer step through DJL's {@link Trainer}), and SPO's
- * drift measurement after the update.
+ * beta &gt; 0, the loss, gradient clipping, an optimizer step through DJL's {@link Trainer}), and
+ * SPO's drift measurement after the update.
  */
 final class PolicyUpdater {
 
@@ -92,12 +92,20 @@ final class PolicyUpdater {
             LossTensors tensors = LossTensors.of(batch, advantages);
             NDArray old = null;
             if (config.numIterations() > 1) {
-                old = logProbs.compute(policy, store, batch, config.temperature(), false).logProbs().stopGradient();
+                old =
+                        logProbs.compute(policy, store, batch, config.temperature(), false)
+                                .logProbs()
+                                .stopGradient();
             }
             NDArray ref = null;
             if (reference != null) {
                 ref =
-                        logProbs.compute(reference, referenceStore, batch, config.temperature(), false)
+                        logProbs.compute(
+                                        reference,
+                                        referenceStore,
+                                        batch,
+                                        config.temperature(),
+                                        false)
                                 .logProbs()
                                 .stopGradient();
             }
@@ -158,8 +166,8 @@ final class PolicyUpdater {
     }
 
     /**
-     * DJL's {@code Trainer.step()} refuses an all-zero gradient on its very first call (it checks that
-     * backward ran); such a first update changes nothing anyway, so it is skipped.
+     * DJL's {@code Trainer.step()} refuses an all-zero gradient on its very first call (it checks
+     * that backward ran); such a first update changes nothing anyway, so it is skipped.
      */
     private void applyUpdate(double gradNorm) {
         if (!optimizerStepped && gradNorm == 0.0) {
@@ -175,7 +183,11 @@ final class PolicyUpdater {
 
     double currentLearningRate() {
         return config.lrScheduler()
-                .rate(config.learningRate(), currentStep.getAsLong(), config.warmupSteps(), config.maxSteps());
+                .rate(
+                        config.learningRate(),
+                        currentStep.getAsLong(),
+                        config.warmupSteps(),
+                        config.maxSteps());
     }
 
     /** SPO: after the update, measure each prompt's drift and feed the tracker, in batch order. */
@@ -195,7 +207,8 @@ final class PolicyUpdater {
             }
         }
         double[] d =
-                drift.measureAndStore(keys, rows, batchRows -> currentLogProbs(batchRows, stepManager));
+                drift.measureAndStore(
+                        keys, rows, batchRows -> currentLogProbs(batchRows, stepManager));
         double sum = 0;
         for (int i = 0; i < rows.size(); i++) {
             double[] x = rows.get(i).rewards();
@@ -223,7 +236,9 @@ final class PolicyUpdater {
             int width = batch.width();
             float[][] out = new float[rows.size()][];
             for (int r = 0; r < out.length; r++) {
-                out[r] = Arrays.copyOfRange(flat, r * width, r * width + rows.get(r).completionLength());
+                out[r] =
+                        Arrays.copyOfRange(
+                                flat, r * width, r * width + rows.get(r).completionLength());
             }
             return out;
         }

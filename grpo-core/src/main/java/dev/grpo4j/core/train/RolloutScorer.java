@@ -17,8 +17,8 @@ import java.util.function.Function;
 
 /**
  * Scores a step's completions: decodes them to text, runs every reward function (and item reward
- * function) through the {@link RewardEvaluator}, attaches the rewards to the rollouts and records TRL's
- * reward metrics.
+ * function) through the {@link RewardEvaluator}, attaches the rewards to the rollouts and records
+ * TRL's reward metrics.
  */
 final class RolloutScorer {
 
@@ -48,13 +48,16 @@ final class RolloutScorer {
         int index = 0;
         for (int g = 0; g < groups.size(); g++) {
             for (Rollout r : groups.get(g).rollouts()) {
-                completions.add(Completion.of(prompts.get(g), r, decoder.apply(r.completionIds()), index++));
+                completions.add(
+                        Completion.of(
+                                prompts.get(g), r, decoder.apply(r.completionIds()), index++));
             }
         }
         RewardMatrix matrix = evaluator.evaluate(rewards, completions);
         double[][] items = null;
         if (itemRewards != null) {
-            ItemRewardMatrix itemMatrix = evaluator.evaluateItems(itemRewards, completions, itemCount);
+            ItemRewardMatrix itemMatrix =
+                    evaluator.evaluateItems(itemRewards, completions, itemCount);
             items = itemMatrix.combined();
         }
         List<RolloutGroup> scored = new ArrayList<>(groups.size());
@@ -75,7 +78,8 @@ final class RolloutScorer {
         }
         double[] combined =
                 matrix.combine(
-                        RewardAggregation.SUM_THEN_NORMALIZE, RewardAggregation.contiguousGroupIds(sizes));
+                        RewardAggregation.SUM_THEN_NORMALIZE,
+                        RewardAggregation.contiguousGroupIds(sizes));
         RolloutStatistics.rewards(metrics, combined, scored, matrix);
         return scored;
     }

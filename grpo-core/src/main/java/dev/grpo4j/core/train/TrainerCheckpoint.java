@@ -40,8 +40,8 @@ import java.util.Map;
  *   <li>{@code drift.json}: SPO's stored responses for drift measurement.
  * </ul>
  *
- * <p>The random-number state is the step itself: every step's generator is derived from the seed and
- * the step index, so no generator state needs saving.
+ * <p>The random-number state is the step itself: every step's generator is derived from the seed
+ * and the step index, so no generator state needs saving.
  */
 final class TrainerCheckpoint {
 
@@ -50,7 +50,8 @@ final class TrainerCheckpoint {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     /** The scalar state of the loop. */
-    record State(long step, double tokensSeen, boolean optimizerStepped, List<StepMetrics> history) {}
+    record State(
+            long step, double tokensSeen, boolean optimizerStepped, List<StepMetrics> history) {}
 
     private TrainerCheckpoint() {}
 
@@ -76,7 +77,8 @@ final class TrainerCheckpoint {
             optimizer.save(out);
         }
         if (estimator instanceof StatefulEstimator stateful) {
-            Files.writeString(dir.resolve("estimator.json"), stateful.stateToJson(), StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve("estimator.json"), stateful.stateToJson(), StandardCharsets.UTF_8);
         }
         if (drift != null) {
             Files.writeString(dir.resolve("drift.json"), drift.toJson(), StandardCharsets.UTF_8);
@@ -90,7 +92,8 @@ final class TrainerCheckpoint {
         JsonObject provenance = new JsonObject();
         provenance.addProperty("library", "grpo4j " + version());
         provenance.addProperty("java", System.getProperty("java.version"));
-        provenance.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        provenance.addProperty(
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         provenance.addProperty("estimator", estimator.name());
         provenance.addProperty("written", Instant.now().toString());
         root.add("provenance", provenance);
@@ -110,23 +113,32 @@ final class TrainerCheckpoint {
     }
 
     /**
-     * Reads the loop state and loads the parameters into the policy (and reference); must run before
-     * any parameter store has cached the parameter arrays.
+     * Reads the loop state and loads the parameters into the policy (and reference); must run
+     * before any parameter store has cached the parameter arrays.
      */
     static State loadParameters(Path dir, CausalLmPolicy policy, CausalLmPolicy reference) {
         try {
-            JsonObject root = JsonParser.parseString(Files.readString(dir.resolve(STATE_FILE))).getAsJsonObject();
+            JsonObject root =
+                    JsonParser.parseString(Files.readString(dir.resolve(STATE_FILE)))
+                            .getAsJsonObject();
             int format = root.get("format").getAsInt();
             if (format != FORMAT) {
                 throw new IllegalArgumentException(
-                        "checkpoint " + dir + " has format " + format + "; this grpo4j reads format " + FORMAT);
+                        "checkpoint "
+                                + dir
+                                + " has format "
+                                + format
+                                + "; this grpo4j reads format "
+                                + FORMAT);
             }
             loadBlock(dir.resolve("policy.params"), policy, true);
             if (reference != null) {
                 Path ref = dir.resolve("reference.params");
                 if (!Files.isRegularFile(ref)) {
                     throw new IllegalArgumentException(
-                            "checkpoint " + dir + " has no reference.params, but beta > 0 needs the reference"
+                            "checkpoint "
+                                    + dir
+                                    + " has no reference.params, but beta > 0 needs the reference"
                                     + " policy the run started with");
                 }
                 loadBlock(ref, reference, false);
@@ -138,7 +150,9 @@ final class TrainerCheckpoint {
                 for (Map.Entry<String, JsonElement> v : o.getAsJsonObject("values").entrySet()) {
                     values.put(v.getKey(), Double.parseDouble(v.getValue().getAsString()));
                 }
-                history.add(new StepMetrics(o.get("step").getAsLong(), values, o.get("seconds").getAsDouble()));
+                history.add(
+                        new StepMetrics(
+                                o.get("step").getAsLong(), values, o.get("seconds").getAsDouble()));
             }
             return new State(
                     root.get("step").getAsLong(),
@@ -155,7 +169,8 @@ final class TrainerCheckpoint {
         }
     }
 
-    private static void loadBlock(Path file, CausalLmPolicy policy, boolean trainable) throws IOException {
+    private static void loadBlock(Path file, CausalLmPolicy policy, boolean trainable)
+            throws IOException {
         List<NDArray> previous = new ArrayList<>();
         NDManager manager = null;
         for (var pair : policy.block().getParameters()) {
@@ -167,7 +182,11 @@ final class TrainerCheckpoint {
             policy.block().loadParameters(manager, in);
         } catch (MalformedModelException e) {
             throw new IllegalArgumentException(
-                    "the checkpoint's " + file.getFileName() + " does not fit this policy: " + e.getMessage(), e);
+                    "the checkpoint's "
+                            + file.getFileName()
+                            + " does not fit this policy: "
+                            + e.getMessage(),
+                    e);
         }
         for (var pair : policy.block().getParameters()) {
             Parameter p = pair.getValue();
@@ -190,7 +209,11 @@ final class TrainerCheckpoint {
             Path file = dir.resolve("estimator.json");
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException(
-                        "checkpoint " + dir + " has no estimator.json, but " + estimator.name() + " keeps state");
+                        "checkpoint "
+                                + dir
+                                + " has no estimator.json, but "
+                                + estimator.name()
+                                + " keeps state");
             }
             stateful.restoreState(Files.readString(file, StandardCharsets.UTF_8));
         }

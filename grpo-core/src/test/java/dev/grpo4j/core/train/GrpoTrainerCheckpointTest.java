@@ -108,7 +108,8 @@ class GrpoTrainerCheckpointTest {
     }
 
     @Test
-    void aThrowingRewardEndsTrainingClearlyAndLeavesTheLastCheckpoint(@TempDir Path dir) throws Exception {
+    void aThrowingRewardEndsTrainingClearlyAndLeavesTheLastCheckpoint(@TempDir Path dir)
+            throws Exception {
         int[] calls = {0};
         RewardFunction flaky =
                 RewardFunction.named(
@@ -121,18 +122,16 @@ class GrpoTrainerCheckpointTest {
                             return TrainerFixture.CORRECT.score(c);
                         });
         GrpoConfig config =
-                TrainerFixture.config()
-                        .optMaxSteps(10)
-                        .optOutputDir(dir)
-                        .optSaveSteps(2)
-                        .build();
+                TrainerFixture.config().optMaxSteps(10).optOutputDir(dir).optSaveSteps(2).build();
         try (NDManager m = NDManager.newBaseManager()) {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 8);
             try (GrpoTrainer trainer =
                     TrainerFixture.trainer(policy, config)
                             .optRewards(RewardSet.of(flaky))
                             .optRewardEvaluator(
-                                    dev.grpo4j.core.reward.RewardEvaluator.builder().optExecutor(Runnable::run).build())
+                                    dev.grpo4j.core.reward.RewardEvaluator.builder()
+                                            .optExecutor(Runnable::run)
+                                            .build())
                             .build()) {
                 assertThatThrownBy(trainer::train)
                         .isInstanceOf(RewardException.class)
@@ -143,7 +142,8 @@ class GrpoTrainerCheckpointTest {
             }
         }
         Path latest = dir.resolve("checkpoints/checkpoint-000002");
-        assertThat(Files.readString(dir.resolve("checkpoints/latest"))).isEqualTo("checkpoint-000002");
+        assertThat(Files.readString(dir.resolve("checkpoints/latest")))
+                .isEqualTo("checkpoint-000002");
         assertThat(latest.resolve("policy.params")).exists();
         try (var files = Files.list(dir.resolve("checkpoints"))) {
             assertThat(files.map(p -> p.getFileName().toString()))
@@ -152,7 +152,8 @@ class GrpoTrainerCheckpointTest {
         // And it resumes.
         try (NDManager m = NDManager.newBaseManager()) {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 8);
-            try (GrpoTrainer trainer = TrainerFixture.trainer(policy, config).optResumeFrom(dir).build()) {
+            try (GrpoTrainer trainer =
+                    TrainerFixture.trainer(policy, config).optResumeFrom(dir).build()) {
                 assertThat(trainer.currentStep()).isEqualTo(2);
                 trainer.step();
                 assertThat(trainer.currentStep()).isEqualTo(3);

@@ -11,14 +11,12 @@ import dev.grpo4j.examples.bench.baseline.PlainGigpo;
 import dev.grpo4j.examples.bench.baseline.PlainGrpo;
 import dev.grpo4j.examples.bench.baseline.PlainRankGrpo;
 import dev.grpo4j.examples.bench.baseline.PlainSpo;
-
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Throughput of the advantage estimators on ND4J against plain-Java implementations of the same
@@ -216,7 +214,8 @@ public final class AdvantageBenchmark {
                         "ND4J",
                         (n, a) -> {
                             SpoAdvantage spo = SpoAdvantage.builder().build();
-                            return new AdvantageWorkloads.SpoWorkload(n, a, spo::initialize, spo::compute);
+                            return new AdvantageWorkloads.SpoWorkload(
+                                    n, a, spo::initialize, spo::compute);
                         }));
         cases.add(
                 new Case(
@@ -224,7 +223,8 @@ public final class AdvantageBenchmark {
                         "plain Java",
                         (n, a) -> {
                             PlainSpo spo = new PlainSpo(SpoAdvantage.DEFAULT_EPSILON);
-                            return new AdvantageWorkloads.SpoWorkload(n, a, spo::initialize, spo::compute);
+                            return new AdvantageWorkloads.SpoWorkload(
+                                    n, a, spo::initialize, spo::compute);
                         }));
         RankGrpoAdvantage rank =
                 RankGrpoAdvantage.builder().optRankReward(RankReward.LOG_DECAY).build();

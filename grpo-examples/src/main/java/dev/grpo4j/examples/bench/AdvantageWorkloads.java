@@ -2,7 +2,6 @@ package dev.grpo4j.examples.bench;
 
 import dev.grpo4j.examples.bench.AdvantageBenchmark.Args;
 import dev.grpo4j.examples.bench.AdvantageBenchmark.Workload;
-
 import java.util.Random;
 import java.util.function.UnaryOperator;
 
@@ -108,8 +107,8 @@ final class AdvantageWorkloads {
     }
 
     /**
-     * SPO input: one rollout per prompt, every prompt's tracker initialised offline (not timed) from
-     * a random success count of 8, and 0/1 rewards.
+     * SPO input: one rollout per prompt, every prompt's tracker initialised offline (not timed)
+     * from a random success count of 8, and 0/1 rewards.
      */
     static final class SpoWorkload implements Workload {
         private final String[] ids;
@@ -162,7 +161,9 @@ final class AdvantageWorkloads {
         double[] apply(String[] promptIds, double[] rewards);
     }
 
-    /** Rank-GRPO input, {@code [group][rollout][rank]}: 20 ranks, each a hit with probability 0.1. */
+    /**
+     * Rank-GRPO input, {@code [group][rollout][rank]}: 20 ranks, each a hit with probability 0.1.
+     */
     static final class RankWorkload implements Workload {
         static final int RANKS = 20;
         private final double[][][] hits;

@@ -3,9 +3,9 @@ package dev.grpo4j.examples.bench.baseline;
 /**
  * Rank-GRPO's per-rank advantage in plain Java, with the semantics of {@code
  * RankGrpoAdvantage.builder().optRankReward(..).build().compute}: rank rewards from hits ({@code
- * EXP_INF}: the hit itself; {@code LOG_DECAY}: the DCG of ranks k..N), then for every group and rank a
- * z-score over the group's rollouts (sample std, epsilon 1e-4). The baseline the ND4J estimator is
- * timed against.
+ * EXP_INF}: the hit itself; {@code LOG_DECAY}: the DCG of ranks k..N), then for every group and
+ * rank a z-score over the group's rollouts (sample std, epsilon 1e-4). The baseline the ND4J
+ * estimator is timed against.
  */
 public final class PlainRankGrpo {
 

@@ -5,9 +5,10 @@ import java.util.Map;
 
 /**
  * SPO's advantage in plain Java, with the semantics of {@code SpoAdvantage.compute}: the pre-update
- * baseline {@code p(x) = alpha / (alpha + beta)} of each prompt's Beta tracker, {@code a = r - p}, then
- * a global z-score over the batch (sample std, epsilon 1e-8). The baseline the ND4J estimator is timed
- * against; the trackers live in a hash map, as a hand-written Java version would keep them.
+ * baseline {@code p(x) = alpha / (alpha + beta)} of each prompt's Beta tracker, {@code a = r - p},
+ * then a global z-score over the batch (sample std, epsilon 1e-8). The baseline the ND4J estimator
+ * is timed against; the trackers live in a hash map, as a hand-written Java version would keep
+ * them.
  */
 public final class PlainSpo {
 
@@ -25,8 +26,8 @@ public final class PlainSpo {
 
     /**
      * Offline initialisation from {@code successes} of {@code samples} (samples &gt; 0), as SPO's
-     * recipe: {@code N0 = 8}, {@code alpha = N0 (s + 0.5) / (n + 1)}, {@code beta = N0 (n - s + 0.5) /
-     * (n + 1)}.
+     * recipe: {@code N0 = 8}, {@code alpha = N0 (s + 0.5) / (n + 1)}, {@code beta = N0 (n - s +
+     * 0.5) / (n + 1)}.
      *
      * @param promptId the prompt
      * @param successes the successes
@@ -37,7 +38,8 @@ public final class PlainSpo {
         trackers.put(
                 promptId,
                 new double[] {
-                    n0 * (successes + 0.5) / (samples + 1), n0 * (samples - successes + 0.5) / (samples + 1)
+                    n0 * (successes + 0.5) / (samples + 1),
+                    n0 * (samples - successes + 0.5) / (samples + 1)
                 });
     }
 
