@@ -3,6 +3,7 @@ package dev.grpo4j.core.train;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -16,6 +17,8 @@ import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.train.optim.AdamW;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -172,30 +175,67 @@ final class TrainerCheckpoint {
     private static void loadBlock(Path file, CausalLmPolicy policy, boolean trainable)
             throws IOException {
         List<NDArray> previous = new ArrayList<>();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
         NDManager manager = null;
         for (var pair : policy.block().getParameters()) {
             NDArray a = pair.getValue().getArray();
             previous.add(a);
+            shapes.put(pair.getKey(), a.getShape());
             manager = a.getManager();
         }
+        // DJL loads whatever shapes the file holds; keep the policy's own values to roll back to.
+        ByteArrayOutputStream backup = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(backup)) {
+            policy.block().saveParameters(out);
+        }
+        String mismatch = null;
         try (DataInputStream in = input(file)) {
             policy.block().loadParameters(manager, in);
-        } catch (MalformedModelException e) {
+            for (var pair : policy.block().getParameters()) {
+                Shape expected = shapes.get(pair.getKey());
+                Shape got = pair.getValue().getArray().getShape();
+                if (!got.equals(expected)) {
+                    mismatch =
+                            "parameter "
+                                    + pair.getKey()
+                                    + " has shape "
+                                    + got
+                                    + " in the checkpoint but "
+                                    + expected
+                                    + " in the policy";
+                    break;
+                }
+            }
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            mismatch = e.getMessage();
+        }
+        if (mismatch != null) {
+            try (DataInputStream in =
+                    new DataInputStream(new ByteArrayInputStream(backup.toByteArray()))) {
+                policy.block().loadParameters(manager, in);
+            } catch (MalformedModelException e) {
+                throw new IllegalStateException("cannot restore the policy's own parameters", e);
+            }
+            restoreGradients(policy, trainable);
             throw new IllegalArgumentException(
                     "the checkpoint's "
                             + file.getFileName()
                             + " does not fit this policy: "
-                            + e.getMessage(),
-                    e);
+                            + mismatch
+                            + "; the policy keeps its own parameters");
         }
+        restoreGradients(policy, trainable);
+        for (NDArray a : previous) {
+            a.close();
+        }
+    }
+
+    private static void restoreGradients(CausalLmPolicy policy, boolean trainable) {
         for (var pair : policy.block().getParameters()) {
             Parameter p = pair.getValue();
             if (trainable && p.requiresGradient()) {
                 p.getArray().setRequiresGradient(true);
             }
-        }
-        for (NDArray a : previous) {
-            a.close();
         }
     }
 

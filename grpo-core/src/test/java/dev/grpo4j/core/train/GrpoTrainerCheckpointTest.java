@@ -174,4 +174,37 @@ class GrpoTrainerCheckpointTest {
                     .hasMessageContaining("no checkpoint found at");
         }
     }
+
+    @Test
+    void resumingIntoADifferentArchitectureIsAClearErrorAndKeepsTheCheckpoint(@TempDir Path dir)
+            throws Exception {
+        GrpoConfig config =
+                TrainerFixture.config().optMaxSteps(4).optOutputDir(dir).optSaveSteps(2).build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            TinyCausalPolicy policy = TrainerFixture.policy(m, 10);
+            try (GrpoTrainer trainer = TrainerFixture.trainer(policy, config).build()) {
+                trainer.step();
+                trainer.step();
+            }
+        }
+        byte[] saved =
+                Files.readAllBytes(dir.resolve("checkpoints/checkpoint-000002/policy.params"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            // Hidden width 12 instead of 8.
+            TinyCausalPolicy wider =
+                    TinyCausalPolicy.create(
+                            m, TrainerFixture.VOCAB, 12, 16, ai.djl.ndarray.types.DataType.FLOAT32);
+            assertThatThrownBy(
+                            () -> TrainerFixture.trainer(wider, config).optResumeFrom(dir).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("does not fit this policy");
+            assertThat(flatParams(wider))
+                    .as("the policy keeps its own parameters")
+                    .containsExactly(before);
+        }
+        assertThat(Files.readAllBytes(dir.resolve("checkpoints/checkpoint-000002/policy.params")))
+                .isEqualTo(saved);
+        assertThat(Files.readString(dir.resolve("checkpoints/latest")))
+                .isEqualTo("checkpoint-000002");
+    }
 }
