@@ -194,6 +194,7 @@ class GrpoTrainerCheckpointTest {
             TinyCausalPolicy wider =
                     TinyCausalPolicy.create(
                             m, TrainerFixture.VOCAB, 12, 16, ai.djl.ndarray.types.DataType.FLOAT32);
+            float[] before = flatParams(wider);
             assertThatThrownBy(
                             () -> TrainerFixture.trainer(wider, config).optResumeFrom(dir).build())
                     .isInstanceOf(IllegalArgumentException.class)
