@@ -70,7 +70,8 @@ import java.util.SplittableRandom;
  * Rank-GRPO's NDCG rose clearly above the initial policy's.
  *
  * <p>Run: {@code mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec
- * -Dexample=RankGrpoExample -Dargs="--quick"}. Options besides {@code --steps --seed --out
+ * -Dexec.executable=java -Dexample=RankGrpoExample -Dargs="--quick"}. Options besides {@code
+ * --steps --seed --out
  * --quick}: {@code --k --clusters --cluster-size --preferred --seen --group --prompts --lr --mu
  * --rank-reward (exp_inf|log_decay) --eval-users --eval-every}.
  */
@@ -248,16 +249,21 @@ public final class RankGrpoExample {
             }
             initial = eval.points().get(0).ndcg();
             HeldOutEvaluation.Point last = eval.points().get(eval.points().size() - 1);
+            StringBuilder rates = new StringBuilder();
+            for (double h : last.hitRate()) {
+                rates.append(String.format(Locale.ROOT, " %.2f", h));
+            }
             System.out.printf(
                     Locale.ROOT,
-                    "%s after %d steps: %s %.4f, recall@%d %.4f; greedy lists of 3 evaluation"
-                            + " users:%n",
+                    "%s after %d steps: %s %.4f, recall@%d %.4f, hit rate by rank%s; greedy lists"
+                            + " of 3 evaluation users:%n",
                     m.label,
                     last.step(),
                     ndcgName,
                     last.ndcg(),
                     s.k(),
-                    last.recall());
+                    last.recall(),
+                    rates);
             eval.lastLists().stream().limit(3).forEach(line -> System.out.println("  " + line));
         }
         ndcg.write(options.out(), "ndcg", "Rank-GRPO vs GRPO: NDCG@" + s.k(), "step");

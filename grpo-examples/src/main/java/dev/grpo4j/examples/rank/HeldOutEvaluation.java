@@ -28,8 +28,27 @@ public final class HeldOutEvaluation implements GrpoListener {
      * @param step the completed training steps (0 = the initial policy)
      * @param ndcg mean NDCG@K over the users
      * @param recall mean Recall@K over the users
+     * @param hitRate {@code [K]} the share of users whose list hits at each rank
      */
-    public record Point(long step, double ndcg, double recall) {}
+    public record Point(long step, double ndcg, double recall, double[] hitRate) {
+
+        /**
+         * Copies the hit rates.
+         *
+         * @param step the step
+         * @param ndcg the mean NDCG@K
+         * @param recall the mean Recall@K
+         * @param hitRate the hit rate per rank
+         */
+        public Point {
+            hitRate = hitRate.clone();
+        }
+
+        @Override
+        public double[] hitRate() {
+            return hitRate.clone();
+        }
+    }
 
     private final CausalLmPolicy policy;
     private final Catalog catalog;
@@ -101,6 +120,7 @@ public final class HeldOutEvaluation implements GrpoListener {
         }
         double ndcg = 0;
         double recall = 0;
+        double[] hitRate = new double[k];
         lastLists.clear();
         NDManager parameters = policy.block().getParameters().valueAt(0).getArray().getManager();
         try (NDManager manager = parameters.newSubManager()) {
@@ -118,11 +138,14 @@ public final class HeldOutEvaluation implements GrpoListener {
                                 + catalog.text(lists.get(u).get(0).tokenIds())
                                 + "  hits "
                                 + hitText(hits));
+                for (int r = 0; r < k; r++) {
+                    hitRate[r] += hits[r] / users.size();
+                }
                 ndcg += RankingMetrics.ndcg(hits, user.relevant().length);
                 recall += RankingMetrics.recall(hits, user.relevant().length);
             }
         }
-        return new Point(step, ndcg / users.size(), recall / users.size());
+        return new Point(step, ndcg / users.size(), recall / users.size(), hitRate);
     }
 
     /**
