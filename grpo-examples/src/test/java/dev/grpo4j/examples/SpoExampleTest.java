@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonParser;
+
 import dev.grpo4j.examples.spo.CurveRecorder;
 import dev.grpo4j.examples.support.ExampleOptions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Smoke test: the whole comparison at tiny sizes, its FINAL line and the files it writes. */
 class SpoExampleTest {
@@ -37,8 +40,20 @@ class SpoExampleTest {
     void tinyComparisonWritesCurvesMetricsAndTheFinalLine() throws IOException {
         SpoExample.Settings s =
                 settings(
-                        "--steps", "10", "--seed", "3", "--pool", "4", "--batch", "16", "--group",
-                        "4", "--offline-samples", "2", "--eval-every", "4");
+                        "--steps",
+                        "10",
+                        "--seed",
+                        "3",
+                        "--pool",
+                        "4",
+                        "--batch",
+                        "16",
+                        "--group",
+                        "4",
+                        "--offline-samples",
+                        "2",
+                        "--eval-every",
+                        "4");
         assertThat(s.spoSteps()).isEqualTo(8);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         SpoExample.Result result =
@@ -49,10 +64,18 @@ class SpoExampleTest {
                 .matches(
                         "FINAL method=\\d\\.\\d{4} baseline=\\d\\.\\d{4} metric=accuracy steps=10"
                                 + " seconds=\\d+\\.\\d");
-        assertThat(line).contains(String.format(java.util.Locale.ROOT, "method=%.4f", result.spoFinalAccuracy()));
+        assertThat(line)
+                .contains(
+                        String.format(
+                                java.util.Locale.ROOT, "method=%.4f", result.spoFinalAccuracy()));
 
         for (String stem :
-                List.of("accuracy", "accuracy_by_level", "heldout_accuracy", "zero_advantage", "samples_per_second")) {
+                List.of(
+                        "accuracy",
+                        "accuracy_by_level",
+                        "heldout_accuracy",
+                        "zero_advantage",
+                        "samples_per_second")) {
             assertThat(out.resolve(stem + ".csv")).isRegularFile();
             assertThat(out.resolve(stem + ".png")).isRegularFile();
         }
@@ -71,7 +94,11 @@ class SpoExampleTest {
         assertThat(spoMetrics).hasSize(8);
         assertThat(grpoMetrics).hasSize(10);
         assertThat(spoMetrics.get(7))
-                .contains("\"eval/accuracy\"", "\"adv/zero_share\"", "\"spo/drift_mean\"", "\"samples\":160.0");
+                .contains(
+                        "\"eval/accuracy\"",
+                        "\"adv/zero_share\"",
+                        "\"spo/drift_mean\"",
+                        "\"samples\":160.0");
         assertThat(grpoMetrics.get(9)).contains("\"eval/accuracy\"", "\"frac_reward_zero_std\"");
 
         for (CurveRecorder.Point p : result.spo().points().subList(2, 4)) {
@@ -83,7 +110,11 @@ class SpoExampleTest {
         // trainer's frac_reward_zero_std, averaged over the steps since the previous point.
         double flat = 0;
         for (int i = 0; i < 4; i++) {
-            flat += JsonParser.parseString(grpoMetrics.get(i)).getAsJsonObject().get("frac_reward_zero_std").getAsDouble();
+            flat +=
+                    JsonParser.parseString(grpoMetrics.get(i))
+                            .getAsJsonObject()
+                            .get("frac_reward_zero_std")
+                            .getAsDouble();
         }
         assertThat(result.grpo().points().get(1).zeroShare()).isCloseTo(flat / 4, within(1e-12));
         for (CurveRecorder.Point p : result.grpo().points().subList(1, 4)) {
@@ -103,6 +134,7 @@ class SpoExampleTest {
                 .hasMessageContaining("--steps 2 leaves SPO no training steps");
         assertThatThrownBy(() -> settings("--batch", "60", "--group", "8"))
                 .hasMessageContaining("the batch a multiple of the group, but were 128, 60 and 8");
-        assertThatThrownBy(() -> settings("--task", "sum")).hasMessageContaining("unknown task rule 'sum'");
+        assertThatThrownBy(() -> settings("--task", "sum"))
+                .hasMessageContaining("unknown task rule 'sum'");
     }
 }

@@ -5,6 +5,7 @@ import dev.grpo4j.core.advantage.AdvantageInput;
 import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.advantage.DriftAwareEstimator;
 import dev.grpo4j.core.advantage.StatefulEstimator;
+
 import java.util.Objects;
 
 /**
@@ -15,8 +16,8 @@ import java.util.Objects;
  * uses treats both estimators alike.
  *
  * <p>{@link #of} keeps the wrapped estimator's roles: a drift-aware, stateful estimator (SPO) is
- * wrapped in a probe that forwards {@link DriftAwareEstimator#observe} and the state methods, so the
- * trainer still measures drift and updates the tracker through it.
+ * wrapped in a probe that forwards {@link DriftAwareEstimator#observe} and the state methods, so
+ * the trainer still measures drift and updates the tracker through it.
  */
 public class AdvantageProbe implements AdvantageEstimator {
 

@@ -1,11 +1,13 @@
 package dev.grpo4j.examples.spo;
 
 import ai.djl.ndarray.NDManager;
+
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.train.StepMetrics;
 import dev.grpo4j.core.train.listener.GrpoListener;
 import dev.grpo4j.core.train.listener.JsonlMetricsWriter;
 import dev.grpo4j.core.util.Checks;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +32,8 @@ public final class CurveRecorder implements GrpoListener, AutoCloseable {
      * One point of a run's curves.
      *
      * @param step training steps completed
-     * @param samples completions sampled so far, including any spent before training (SPO's
-     *     offline evaluation)
+     * @param samples completions sampled so far, including any spent before training (SPO's offline
+     *     evaluation)
      * @param accuracy the pool accuracy ({@link PoolEvaluator.Evaluation#accuracy()})
      * @param greedyAccuracy the share of pool prompts greedy decoding solves
      * @param heldOutAccuracy the accuracy on the held-out set
@@ -40,9 +42,9 @@ public final class CurveRecorder implements GrpoListener, AutoCloseable {
      *     for points before training)
      * @param samplesPerSecond training samples per second of step wall time since the previous
      *     point (NaN for points before training)
-     * @param trackerError SPO only: the mean over the pool of {@code |p_tracker - p_policy|}, how far
-     *     the tracker's success estimates lie from the policy's exact success probabilities (NaN
-     *     without a tracker)
+     * @param trackerError SPO only: the mean over the pool of {@code |p_tracker - p_policy|}, how
+     *     far the tracker's success estimates lie from the policy's exact success probabilities
+     *     (NaN without a tracker)
      */
     public record Point(
             long step,
@@ -189,7 +191,11 @@ public final class CurveRecorder implements GrpoListener, AutoCloseable {
     }
 
     private Point record(
-            long step, long samplesSoFar, double zeroShare, double perSecond, Map<String, Double> into) {
+            long step,
+            long samplesSoFar,
+            double zeroShare,
+            double perSecond,
+            Map<String, Double> into) {
         PoolEvaluator.Evaluation e = pool.evaluate(policy, manager);
         double held = heldOut.evaluate(policy, manager).accuracy();
         double trackerError = Double.NaN;
@@ -350,7 +356,8 @@ public final class CurveRecorder implements GrpoListener, AutoCloseable {
          * @return this builder
          */
         public Builder optSamplesBefore(long samplesBefore) {
-            Checks.require(samplesBefore >= 0, "samples before must be >= 0 but was %d", samplesBefore);
+            Checks.require(
+                    samplesBefore >= 0, "samples before must be >= 0 but was %d", samplesBefore);
             this.samplesBefore = samplesBefore;
             return this;
         }
@@ -399,7 +406,8 @@ public final class CurveRecorder implements GrpoListener, AutoCloseable {
             Checks.require(pool != null, "evaluation sets are required: call setEvaluators(...)");
             Checks.require(probe != null, "a probe is required: call setProbe(...)");
             Checks.require(samplesPerStep > 0, "call setSamplesPerStep(...)");
-            Checks.require(metricsFile != null, "a metrics file is required: call setMetricsFile(...)");
+            Checks.require(
+                    metricsFile != null, "a metrics file is required: call setMetricsFile(...)");
             return new CurveRecorder(this);
         }
     }

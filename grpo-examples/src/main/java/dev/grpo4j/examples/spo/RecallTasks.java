@@ -4,6 +4,7 @@ import dev.grpo4j.core.reward.Completion;
 import dev.grpo4j.core.reward.RewardFunction;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.util.Checks;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,8 +14,8 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * A family of recall tasks whose difficulty is set by a level: a prompt shows a six-digit key and
- * a level {@code d}, and the answer is a {@code d}-digit code. The reward is 1 when the completion
+ * A family of recall tasks whose difficulty is set by a level: a prompt shows a six-digit key and a
+ * level {@code d}, and the answer is a {@code d}-digit code. The reward is 1 when the completion
  * starts with exactly that code, else 0.
  *
  * <pre>
@@ -27,15 +28,15 @@ import java.util.random.RandomGenerator;
  * so a policy that gets each code digit right with probability q solves a level-{@code d} prompt
  * with probability about {@code q^d}: the levels spread a fixed pool from easy to hopeless. A
  * policy trained from scratch starts near {@code q = 0.1}, so level 1 is within reach at once,
- * level 2 (1 in 100) only by luck, and levels 3 and 4 (1 in 1,000 and 1 in 10,000) not at all.
- * This is the setting of SPO (ALGORITHMS.md section 4): many prompts are solved always or never,
- * where a GRPO group of G samples is all right or all wrong and teaches nothing.
+ * level 2 (1 in 100) only by luck, and levels 3 and 4 (1 in 1,000 and 1 in 10,000) not at all. This
+ * is the setting of SPO (ALGORITHMS.md section 4): many prompts are solved always or never, where a
+ * GRPO group of G samples is all right or all wrong and teaches nothing.
  *
- * <p>Two {@link Rule}s say what the code is. Under {@link Rule#LOOKUP} (the default of the
- * example) every key has a fixed pseudo-random code that can only be memorised by trial and error,
- * prompt by prompt, so nothing learned on one key helps another: each prompt's difficulty is its
- * own, which is what SPO's per-prompt tracker models. Under {@link Rule#COPY} the code is the
- * key's first {@code d} digits, a rule that carries over between keys and levels.
+ * <p>Two {@link Rule}s say what the code is. Under {@link Rule#LOOKUP} (the default of the example)
+ * every key has a fixed pseudo-random code that can only be memorised by trial and error, prompt by
+ * prompt, so nothing learned on one key helps another: each prompt's difficulty is its own, which
+ * is what SPO's per-prompt tracker models. Under {@link Rule#COPY} the code is the key's first
+ * {@code d} digits, a rule that carries over between keys and levels.
  *
  * <p>Vocabulary: digits {@code 0..9} are tokens {@code 0..9}, the level markers {@code L1..Lk} are
  * tokens {@code 10..9+k}, and {@code =} is token {@code 10+k}. Every completion is {@link
@@ -198,10 +199,7 @@ public final class RecallTasks {
     public int[] answer(int[] digits, int level) {
         checkLevel(level);
         Checks.require(
-                digits.length == length,
-                "a key has %d digits but got %d",
-                length,
-                digits.length);
+                digits.length == length, "a key has %d digits but got %d", length, digits.length);
         for (int i = 0; i < digits.length; i++) {
             Checks.require(
                     digits[i] >= 0 && digits[i] < DIGITS,

@@ -12,9 +12,11 @@ import dev.grpo4j.core.advantage.DriftAwareEstimator;
 import dev.grpo4j.core.advantage.StatefulEstimator;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class AdvantageProbeTest {
 
@@ -32,7 +34,10 @@ class AdvantageProbeTest {
         AdvantageProbe probe = AdvantageProbe.of(GrpoAdvantage.builder().build());
         AdvantageInput input =
                 AdvantageInput.ofRollouts(
-                        List.of(group("a", 1, 1, 1, 1), group("b", 1, 0, 0, 0), group("c", 0, 0, 0, 0)));
+                        List.of(
+                                group("a", 1, 1, 1, 1),
+                                group("b", 1, 0, 0, 0),
+                                group("c", 0, 0, 0, 0)));
         Advantages out = probe.estimate(input);
         assertThat(out.values())
                 .containsExactly(GrpoAdvantage.builder().build().estimate(input).values());
@@ -52,11 +57,14 @@ class AdvantageProbeTest {
         spo.initialize("a", 2, 8);
         spo.initialize("b", 6, 8);
         AdvantageProbe probe = AdvantageProbe.of(spo);
-        assertThat(probe).isInstanceOf(DriftAwareEstimator.class).isInstanceOf(StatefulEstimator.class);
+        assertThat(probe)
+                .isInstanceOf(DriftAwareEstimator.class)
+                .isInstanceOf(StatefulEstimator.class);
         assertThat(probe.name()).isEqualTo("spo");
 
         AdvantageInput input = AdvantageInput.ofRollouts(List.of(group("a", 1), group("b", 0)));
-        assertThat(probe.estimate(input).values()).containsExactly(spo.compute(new String[] {"a", "b"}, new double[] {1, 0}));
+        assertThat(probe.estimate(input).values())
+                .containsExactly(spo.compute(new String[] {"a", "b"}, new double[] {1, 0}));
         assertThat(probe.takeZeroShare()).isEqualTo(0.0);
 
         double before = spo.estimate("a");

@@ -8,12 +8,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.TransformerConfig;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class PoolEvaluatorTest {
 
@@ -36,7 +39,8 @@ class PoolEvaluatorTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             CausalTransformer policy = tinyPolicy(manager);
             List<Prompt> prompts = TASKS.pool(new int[] {2, 2, 2, 2}, new SplittableRandom(5));
-            PoolEvaluator.Evaluation e = new PoolEvaluator(TASKS, prompts).evaluate(policy, manager);
+            PoolEvaluator.Evaluation e =
+                    new PoolEvaluator(TASKS, prompts).evaluate(policy, manager);
             double[] probability = e.probability();
             boolean[] greedy = e.greedy();
             for (int i = 0; i < prompts.size(); i++) {
@@ -101,7 +105,8 @@ class PoolEvaluatorTest {
 
     @Test
     void promptsOfAnotherShapeAreRejected() {
-        Prompt other = new RecallTasks(5, 4, RecallTasks.Rule.COPY).prompt(new int[] {1, 2, 3, 4, 5}, 1);
+        Prompt other =
+                new RecallTasks(5, 4, RecallTasks.Rule.COPY).prompt(new int[] {1, 2, 3, 4, 5}, 1);
         assertThatThrownBy(() -> new PoolEvaluator(TASKS, List.of(other)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has 7 tokens but the family's prompts have 8");

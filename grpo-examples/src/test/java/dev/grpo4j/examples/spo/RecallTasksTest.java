@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grpo4j.core.reward.Completion;
 import dev.grpo4j.core.rollout.Prompt;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class RecallTasksTest {
 
@@ -79,7 +81,9 @@ class RecallTasksTest {
         for (int t = 0; t < 4; t++) {
             for (int digit = 0; digit < 10; digit++) {
                 // Binomial(20000, 0.1): sd 42; 5 sd either side.
-                assertThat(counts[t][digit]).as("position %d digit %d", t, digit).isBetween(1790, 2210);
+                assertThat(counts[t][digit])
+                        .as("position %d digit %d", t, digit)
+                        .isBetween(1790, 2210);
             }
         }
         assertThat(sameAsKey).isBetween(1790, 2210);
