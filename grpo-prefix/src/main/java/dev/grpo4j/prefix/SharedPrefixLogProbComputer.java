@@ -52,6 +52,17 @@ public final class SharedPrefixLogProbComputer implements LogProbComputer {
             RolloutBatch batch,
             double temperature,
             boolean training) {
+        return compute(policy, store, batch, temperature, training, false);
+    }
+
+    @Override
+    public TokenLogProbs compute(
+            CausalLmPolicy policy,
+            ParameterStore store,
+            RolloutBatch batch,
+            double temperature,
+            boolean training,
+            boolean differentiableEntropy) {
         Checks.positive("temperature", temperature);
         Checks.require(
                 policy instanceof CausalTransformer,
@@ -84,7 +95,11 @@ public final class SharedPrefixLogProbComputer implements LogProbComputer {
                         .reshape(n, ls, width);
         NDArray logits = model.lmHead(store, predicting, training);
         return TokenLogProbs.fromLogits(
-                logits, batch.completionIds(), batch.completionMask(), temperature);
+                logits,
+                batch.completionIds(),
+                batch.completionMask(),
+                temperature,
+                differentiableEntropy);
     }
 
     private static NDArray inBatch(NDArray array, NDManager manager) {

@@ -87,6 +87,19 @@ class SharedPrefixLogProbComputerTest {
 
     static Outcome run(
             LogProbComputer computer, List<RolloutGroup> groups, DataType type, NDManager m) {
+        return run(computer, groups, type, m, false);
+    }
+
+    /**
+     * As {@link #run(LogProbComputer, List, DataType, NDManager)}; with {@code entropyTerm} the
+     * entropies are differentiable and {@code sum(entropies * weights)} joins the backward sum.
+     */
+    static Outcome run(
+            LogProbComputer computer,
+            List<RolloutGroup> groups,
+            DataType type,
+            NDManager m,
+            boolean entropyTerm) {
         CausalTransformer model = CausalTransformer.create(m, config(), type, 42);
         ParameterStore store = new ParameterStore(m, false);
         try (RolloutBatch batch = RolloutBatch.of(m, groups, type)) {
@@ -101,8 +114,12 @@ class SharedPrefixLogProbComputerTest {
                             .toType(type, false);
             TokenLogProbs out;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                out = computer.compute(model, store, batch, TEMPERATURE, true);
-                gc.backward(out.logProbs().mul(weights).sum());
+                out = computer.compute(model, store, batch, TEMPERATURE, true, entropyTerm);
+                NDArray objective = out.logProbs().mul(weights).sum();
+                if (entropyTerm) {
+                    objective = objective.add(out.entropies().mul(weights.flip(0)).sum());
+                }
+                gc.backward(objective);
             }
             List<Pair<String, double[]>> grads = new ArrayList<>();
             for (Pair<String, Parameter> p : model.getParameters()) {
@@ -142,10 +159,23 @@ class SharedPrefixLogProbComputerTest {
     @MethodSource("cases")
     void everyParameterGradientMatchesThePlainComputer(
             String name, List<RolloutGroup> groups, DataType type) {
+        assertGradientsMatch(groups, type, false);
+    }
+
+    /** The entropy bonus needs differentiable entropies: their gradients must agree as well. */
+    @ParameterizedTest(name = "{0}, {2}")
+    @MethodSource("cases")
+    void entropyGradientsMatchThePlainComputer(
+            String name, List<RolloutGroup> groups, DataType type) {
+        assertGradientsMatch(groups, type, true);
+    }
+
+    private static void assertGradientsMatch(
+            List<RolloutGroup> groups, DataType type, boolean entropyTerm) {
         double tol = type == DataType.FLOAT32 ? 1e-4 : 1e-9;
         try (NDManager m = NDManager.newBaseManager()) {
-            Outcome plain = run(new PlainLogProbComputer(), groups, type, m);
-            Outcome packed = run(new SharedPrefixLogProbComputer(), groups, type, m);
+            Outcome plain = run(new PlainLogProbComputer(), groups, type, m, entropyTerm);
+            Outcome packed = run(new SharedPrefixLogProbComputer(), groups, type, m, entropyTerm);
             assertThat(packed.grads()).hasSameSizeAs(plain.grads());
             for (int p = 0; p < plain.grads().size(); p++) {
                 String param = plain.grads().get(p).getKey();

@@ -31,6 +31,17 @@ public final class PlainLogProbComputer implements LogProbComputer {
             RolloutBatch batch,
             double temperature,
             boolean training) {
+        return compute(policy, store, batch, temperature, training, false);
+    }
+
+    @Override
+    public TokenLogProbs compute(
+            CausalLmPolicy policy,
+            ParameterStore store,
+            RolloutBatch batch,
+            double temperature,
+            boolean training,
+            boolean differentiableEntropy) {
         Checks.positive("temperature", temperature);
         NDManager manager = batch.manager();
         int rows = batch.size();
@@ -67,7 +78,11 @@ public final class PlainLogProbComputer implements LogProbComputer {
         NDArray picked =
                 flat.get(new NDIndex("{}", manager.create(select))).reshape(rows, width, vocab);
         return TokenLogProbs.fromLogits(
-                picked, batch.completionIds(), batch.completionMask(), temperature);
+                picked,
+                batch.completionIds(),
+                batch.completionMask(),
+                temperature,
+                differentiableEntropy);
     }
 
     static void checkVocabulary(int[] ids, int vocab, int row, String what) {

@@ -65,6 +65,7 @@ public final class GrpoConfig {
     private final String scaleRewards;
     private final boolean maskTruncatedCompletions;
     private final double topEntropyQuantile;
+    private final double entropyCoeff;
     private final LogProbComputer logProbComputer;
     private final long seed;
     private final int loggingSteps;
@@ -105,6 +106,7 @@ public final class GrpoConfig {
         scaleRewards = b.scaleRewards;
         maskTruncatedCompletions = b.maskTruncatedCompletions;
         topEntropyQuantile = b.topEntropyQuantile;
+        entropyCoeff = b.entropyCoeff;
         logProbComputer = b.logProbComputer;
         seed = b.seed;
         loggingSteps = b.loggingSteps;
@@ -161,6 +163,7 @@ public final class GrpoConfig {
         b.scaleRewards = scaleRewards;
         b.maskTruncatedCompletions = maskTruncatedCompletions;
         b.topEntropyQuantile = topEntropyQuantile;
+        b.entropyCoeff = entropyCoeff;
         b.logProbComputer = logProbComputer;
         b.seed = seed;
         b.loggingSteps = loggingSteps;
@@ -384,6 +387,14 @@ public final class GrpoConfig {
     }
 
     /**
+     * @return the weight of the entropy bonus {@code - c * agg(H)} in the loss (verl's {@code
+     *     entropy_coeff}); 0 is off
+     */
+    public double entropyCoeff() {
+        return entropyCoeff;
+    }
+
+    /**
      * @return how per-token log-probs are computed (plain or shared-prefix)
      */
     public LogProbComputer logProbComputer() {
@@ -462,7 +473,8 @@ public final class GrpoConfig {
                         .optImportanceSampling(importanceSampling)
                         .optMaxCompletionLength(maxCompletionLength)
                         .optMaskTruncatedCompletions(maskTruncatedCompletions)
-                        .optTopEntropyQuantile(topEntropyQuantile);
+                        .optTopEntropyQuantile(topEntropyQuantile)
+                        .optEntropyCoeff(entropyCoeff);
         if (!Double.isNaN(delta)) {
             b.optDelta(delta);
         }
@@ -509,6 +521,7 @@ public final class GrpoConfig {
         m.put("scale_rewards", scaleRewards);
         m.put("mask_truncated_completions", maskTruncatedCompletions);
         m.put("top_entropy_quantile", topEntropyQuantile);
+        m.put("entropy_coeff", entropyCoeff);
         m.put("log_prob_computer", logProbComputer.getClass().getSimpleName());
         m.put("seed", seed);
         m.put("logging_steps", loggingSteps);
@@ -557,6 +570,7 @@ public final class GrpoConfig {
         private String scaleRewards = "group";
         private boolean maskTruncatedCompletions;
         private double topEntropyQuantile = 1.0;
+        private double entropyCoeff;
         private LogProbComputer logProbComputer = new PlainLogProbComputer();
         private long seed = 42;
         private int loggingSteps = 10;
@@ -957,6 +971,24 @@ public final class GrpoConfig {
             Checks.require(
                     rho > 0 && rho <= 1, "top_entropy_quantile must lie in (0, 1] but was %s", rho);
             this.topEntropyQuantile = rho;
+            return this;
+        }
+
+        /**
+         * verl {@code entropy_coeff} (default 0 = off): the loss subtracts {@code c} times the
+         * entropy of the policy's next-token distributions, aggregated like the policy term, which
+         * keeps groups from collapsing onto one answer. It costs one more {@code [B, T, V]} array
+         * in the backward pass.
+         *
+         * @param c finite and {@code >= 0}
+         * @return this builder
+         */
+        public Builder optEntropyCoeff(double c) {
+            Checks.require(
+                    c >= 0 && Double.isFinite(c),
+                    "entropy_coeff must be finite and >= 0 but was %s",
+                    c);
+            this.entropyCoeff = c;
             return this;
         }
 

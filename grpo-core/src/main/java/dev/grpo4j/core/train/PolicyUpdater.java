@@ -114,7 +114,13 @@ final class PolicyUpdater {
                 LossOutput out;
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     TokenLogProbs current =
-                            logProbs.compute(policy, store, batch, config.temperature(), true);
+                            logProbs.compute(
+                                    policy,
+                                    store,
+                                    batch,
+                                    config.temperature(),
+                                    true,
+                                    config.entropyCoeff() > 0);
                     LossInput.Builder input =
                             LossInput.builder()
                                     .setLogProbs(current.logProbs())

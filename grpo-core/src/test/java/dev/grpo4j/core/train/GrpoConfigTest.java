@@ -111,6 +111,7 @@ class GrpoConfigTest {
         rejects(b -> b.optDualClip(1.0), "dual clip", "1.0");
         rejects(b -> b.optScaleRewards("median"), "scale_rewards", "median");
         rejects(b -> b.optTopEntropyQuantile(0), "top_entropy_quantile", "0");
+        rejects(b -> b.optEntropyCoeff(-0.01), "entropy_coeff", "-0.01");
         rejects(b -> b.optLoggingSteps(0), "logging_steps", "0");
         rejects(b -> b.optStopTokenIds(2, -1), "stop token", "-1");
         rejects(b -> b.optAdam(1.0, 0.999, 1e-8), "adam_beta1", "1.0");

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.grpo4j.core.reward.RewardFunction;
+import dev.grpo4j.core.reward.RewardSet;
 import dev.grpo4j.core.testing.RecordingLogProbComputer;
 import dev.grpo4j.core.testing.TinyCausalPolicy;
 import java.util.ArrayList;
@@ -262,6 +264,37 @@ class GrpoTrainerTest {
                     NDArray a = param.getArray();
                     assertThat(a.hasGradient()).as(p.getKey()).isTrue();
                 }
+            }
+        }
+    }
+
+    /**
+     * With a constant reward every advantage is 0, so the policy term is silent: with {@code
+     * entropy_coeff} the only force left is the bonus, which must raise the entropy; without it
+     * nothing changes.
+     */
+    @Test
+    void entropyBonusAloneRaisesTheEntropyWhenEveryAdvantageIsZero() {
+        double[] firstAndLast = new double[2];
+        for (double coeff : new double[] {0.0, 0.5}) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                TinyCausalPolicy policy = TrainerFixture.policy(m, 3);
+                GrpoConfig config =
+                        TrainerFixture.config().optMaxSteps(25).optEntropyCoeff(coeff).build();
+                try (GrpoTrainer trainer =
+                        TrainerFixture.trainer(policy, config)
+                                .optRewards(
+                                        RewardSet.of(RewardFunction.named("constant", c -> 0.5)))
+                                .build()) {
+                    List<StepMetrics> history = trainer.train();
+                    firstAndLast[0] = history.get(0).getOrDefault("entropy", Double.NaN);
+                    firstAndLast[1] = history.get(24).getOrDefault("entropy", Double.NaN);
+                }
+            }
+            if (coeff == 0.0) {
+                assertThat(firstAndLast[1]).isCloseTo(firstAndLast[0], within(0.05));
+            } else {
+                assertThat(firstAndLast[1]).isGreaterThan(firstAndLast[0] + 0.05);
             }
         }
     }
