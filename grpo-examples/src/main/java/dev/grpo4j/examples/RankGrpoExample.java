@@ -65,15 +65,14 @@ import java.util.SplittableRandom;
  * <p><b>Output</b> (in {@code --out}): {@code ndcg.csv/png} and {@code recall.csv/png} (both runs'
  * curves), {@code rank-grpo/metrics.jsonl} and {@code grpo/metrics.jsonl} (the trainer's metrics of
  * every step, on the sampled training lists), and the last line {@code FINAL method=<NDCG@K of
- * Rank-GRPO> baseline=<NDCG@K of GRPO> metric=ndcg@K steps=<n> seconds=<wall>}, each value the
- * mean of the last three evaluations. {@code --quick} (the CI run) exits with code 1 unless
- * Rank-GRPO's NDCG rose clearly above the initial policy's.
+ * Rank-GRPO> baseline=<NDCG@K of GRPO> metric=ndcg@K steps=<n> seconds=<wall>}, each value the mean
+ * of the last three evaluations. {@code --quick} (the CI run) exits with code 1 unless Rank-GRPO's
+ * NDCG rose clearly above the initial policy's.
  *
  * <p>Run: {@code mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec
  * -Dexec.executable=java -Dexample=RankGrpoExample -Dargs="--quick"}. Options besides {@code
- * --steps --seed --out
- * --quick}: {@code --k --clusters --cluster-size --preferred --seen --group --prompts --lr --mu
- * --rank-reward (exp_inf|log_decay) --eval-users --eval-every}.
+ * --steps --seed --out --quick}: {@code --k --clusters --cluster-size --preferred --seen --group
+ * --prompts --lr --mu --rank-reward (exp_inf|log_decay) --eval-users --eval-every}.
  */
 public final class RankGrpoExample {
 
@@ -280,7 +279,11 @@ public final class RankGrpoExample {
 
     /** Trains one method from the seed's initial policy and returns its evaluation curve. */
     static HeldOutEvaluation train(
-            Method method, ExampleOptions options, Settings s, UserModel users, List<User> evalUsers) {
+            Method method,
+            ExampleOptions options,
+            Settings s,
+            UserModel users,
+            List<User> evalUsers) {
         Catalog catalog = users.catalog();
         int promptLength = users.historyLength() + 2;
         // K items, K - 1 separators and EOS.
@@ -298,7 +301,8 @@ public final class RankGrpoExample {
                             .setMaxSequenceLength(promptLength + completionLength)
                             .build();
             CausalTransformer policy =
-                    CausalTransformer.create(manager, model, DataType.FLOAT32, (int) options.seed());
+                    CausalTransformer.create(
+                            manager, model, DataType.FLOAT32, (int) options.seed());
             GrpoConfig config =
                     GrpoConfig.builder()
                             .optNumGenerations(s.group())
@@ -319,7 +323,9 @@ public final class RankGrpoExample {
             // them (NDCG with weight 1, Recall with weight 0), Rank-GRPO's uses the hit vector.
             RewardSet rewards =
                     RewardSet.of(
-                            List.of(ListRewards.ndcg(catalog, s.k()), ListRewards.recall(catalog, s.k())),
+                            List.of(
+                                    ListRewards.ndcg(catalog, s.k()),
+                                    ListRewards.recall(catalog, s.k())),
                             new double[] {1.0, 0.0});
             HeldOutEvaluation evaluation =
                     new HeldOutEvaluation(

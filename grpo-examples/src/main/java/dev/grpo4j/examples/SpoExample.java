@@ -2,7 +2,6 @@ package dev.grpo4j.examples;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-
 import dev.grpo4j.advantage.GrpoAdvantage;
 import dev.grpo4j.advantage.SpoAdvantage;
 import dev.grpo4j.advantage.SpoPromptSampler;
@@ -23,7 +22,6 @@ import dev.grpo4j.examples.support.ComparisonReport;
 import dev.grpo4j.examples.support.ExampleOptions;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.TransformerConfig;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -317,7 +315,7 @@ public final class SpoExample {
             System.err.printf(
                     Locale.ROOT,
                     "quick run: SPO's accuracy went from %.4f to %.4f, less than the required gain"
-                        + " %.2f%n",
+                            + " %.2f%n",
                     result.spoInitialAccuracy(),
                     result.spoFinalAccuracy(),
                     QUICK_MIN_GAIN);
@@ -344,7 +342,7 @@ public final class SpoExample {
         log.printf(
                 Locale.ROOT,
                 "%s task, pool: %d prompts (%d per level 1..%d), held-out: %d; %d samples per step;"
-                    + " GRPO %d steps of %d x %d, SPO %d offline samples + %d steps of %d x 1%n",
+                        + " GRPO %d steps of %d x %d, SPO %d offline samples + %d steps of %d x 1%n",
                 s.rule().name().toLowerCase(Locale.ROOT),
                 pool.size(),
                 s.perLevel(),

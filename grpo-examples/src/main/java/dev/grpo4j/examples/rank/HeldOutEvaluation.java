@@ -158,8 +158,8 @@ public final class HeldOutEvaluation implements GrpoListener {
     }
 
     /**
-     * The evaluation users' lists of the latest measurement, as text: the prompt, the greedy
-     * list and its hit vector, e.g. {@code ^ i4 i9 ? -> i7 | i1 $ hits 1 0}.
+     * The evaluation users' lists of the latest measurement, as text: the prompt, the greedy list
+     * and its hit vector, e.g. {@code ^ i4 i9 ? -> i7 | i1 $ hits 1 0}.
      *
      * @return one line per user, in user order
      */

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reward functions of the recommendation task, all read from a completion's ranked list and
- * the relevant items in its prompt's metadata ({@link User#RELEVANT}):
+ * The reward functions of the recommendation task, all read from a completion's ranked list and the
+ * relevant items in its prompt's metadata ({@link User#RELEVANT}):
  *
  * <ul>
  *   <li>{@link #hits}: the per-rank hit vector, Rank-GRPO's item reward;
@@ -59,8 +59,7 @@ public final class ListRewards {
     public static RewardFunction recall(Catalog catalog, int k) {
         Checks.positive("K", k);
         return RewardFunction.named(
-                "recall",
-                c -> RankingMetrics.recall(hitVector(catalog, c, k), relevant(c).size()));
+                "recall", c -> RankingMetrics.recall(hitVector(catalog, c, k), relevant(c).size()));
     }
 
     /**

@@ -8,9 +8,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Draws users with latent preferences from a {@link Catalog}: each user likes {@code P} distinct
- * clusters, has seen {@code H} random items of each, and will like the rest of those clusters.
- * So a user's history shows their taste, and the relevant items are the unseen items of the
- * clusters the history comes from: {@code P * (clusterSize - H)} of them. Immutable.
+ * clusters, has seen {@code H} random items of each, and will like the rest of those clusters. So a
+ * user's history shows their taste, and the relevant items are the unseen items of the clusters the
+ * history comes from: {@code P * (clusterSize - H)} of them. Immutable.
  */
 public final class UserModel {
 

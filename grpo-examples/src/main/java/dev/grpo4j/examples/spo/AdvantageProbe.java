@@ -5,7 +5,6 @@ import dev.grpo4j.core.advantage.AdvantageInput;
 import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.advantage.DriftAwareEstimator;
 import dev.grpo4j.core.advantage.StatefulEstimator;
-
 import java.util.Objects;
 
 /**

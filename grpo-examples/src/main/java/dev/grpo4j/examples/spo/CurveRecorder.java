@@ -1,13 +1,11 @@
 package dev.grpo4j.examples.spo;
 
 import ai.djl.ndarray.NDManager;
-
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.train.StepMetrics;
 import dev.grpo4j.core.train.listener.GrpoListener;
 import dev.grpo4j.core.train.listener.JsonlMetricsWriter;
 import dev.grpo4j.core.util.Checks;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package dev.grpo4j.examples.spo;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.advantage.SpoAdvantage;
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.policy.SampledCompletion;
@@ -10,7 +9,6 @@ import dev.grpo4j.core.policy.Sampler;
 import dev.grpo4j.core.policy.SamplingConfig;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.List;
 import java.util.random.RandomGenerator;
 

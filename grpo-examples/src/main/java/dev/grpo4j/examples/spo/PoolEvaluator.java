@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.List;
 
 /**

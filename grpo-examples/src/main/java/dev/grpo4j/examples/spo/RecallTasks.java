@@ -4,7 +4,6 @@ import dev.grpo4j.core.reward.Completion;
 import dev.grpo4j.core.reward.RewardFunction;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

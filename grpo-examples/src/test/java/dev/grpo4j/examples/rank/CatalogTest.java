@@ -54,7 +54,11 @@ class CatalogTest {
     @Test
     void tokensReadAsText() {
         Catalog c = Catalog.create(2, 2, 0);
-        assertThat(c.text(new int[] {c.historyStart(), 3, c.request(), 1, c.separator(), 0, c.eos()}))
+        assertThat(
+                        c.text(
+                                new int[] {
+                                    c.historyStart(), 3, c.request(), 1, c.separator(), 0, c.eos()
+                                }))
                 .isEqualTo("^ i3 ? i1 | i0 $");
     }
 

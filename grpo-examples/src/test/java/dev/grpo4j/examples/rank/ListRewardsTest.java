@@ -32,8 +32,7 @@ class ListRewardsTest {
         int sep = c.separator();
         Completion list = completion(3, sep, 9, sep, 6, c.eos());
         // hits [1, 0, 1]: DCG 1.5, IDCG (3 relevant) = 1 + 0.6309298 + 0.5.
-        assertThat(ListRewards.ndcg(c, 3).score(list))
-                .isCloseTo(1.5 / 2.1309298, within(1e-6));
+        assertThat(ListRewards.ndcg(c, 3).score(list)).isCloseTo(1.5 / 2.1309298, within(1e-6));
         assertThat(ListRewards.recall(c, 3).score(list)).isCloseTo(2.0 / 3, within(1e-12));
     }
 

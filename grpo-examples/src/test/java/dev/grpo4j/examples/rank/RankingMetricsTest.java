@@ -24,7 +24,8 @@ class RankingMetricsTest {
     @Test
     void ranksPastTheListAndPastKScoreZeroOrAreCut() {
         assertThat(RankingMetrics.hits(new int[] {1}, List.of(1, 2), 3)).containsExactly(1, 0, 0);
-        assertThat(RankingMetrics.hits(new int[] {3, 1, 2}, List.of(1, 2), 2)).containsExactly(0, 1);
+        assertThat(RankingMetrics.hits(new int[] {3, 1, 2}, List.of(1, 2), 2))
+                .containsExactly(0, 1);
     }
 
     @Test

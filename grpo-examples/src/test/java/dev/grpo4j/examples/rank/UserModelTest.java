@@ -46,7 +46,8 @@ class UserModelTest {
 
     @Test
     void theSameGeneratorStateGivesTheSameUser() {
-        assertThat(model.sample(new SplittableRandom(5))).isEqualTo(model.sample(new SplittableRandom(5)));
+        assertThat(model.sample(new SplittableRandom(5)))
+                .isEqualTo(model.sample(new SplittableRandom(5)));
     }
 
     @Test

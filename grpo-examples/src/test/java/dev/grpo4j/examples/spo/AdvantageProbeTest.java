@@ -12,11 +12,9 @@ import dev.grpo4j.core.advantage.DriftAwareEstimator;
 import dev.grpo4j.core.advantage.StatefulEstimator;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class AdvantageProbeTest {
 

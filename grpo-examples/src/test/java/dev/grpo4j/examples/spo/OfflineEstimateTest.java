@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.advantage.SpoAdvantage;
 import dev.grpo4j.core.policy.SampledCompletion;
 import dev.grpo4j.core.policy.Sampler;
@@ -13,11 +12,9 @@ import dev.grpo4j.core.policy.SamplingConfig;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.TransformerConfig;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class OfflineEstimateTest {
 

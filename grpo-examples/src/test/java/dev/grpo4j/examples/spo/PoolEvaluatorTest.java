@@ -8,15 +8,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.prefix.model.CausalTransformer;
 import dev.grpo4j.prefix.model.TransformerConfig;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class PoolEvaluatorTest {
 
