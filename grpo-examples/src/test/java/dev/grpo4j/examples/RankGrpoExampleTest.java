@@ -27,10 +27,30 @@ class RankGrpoExampleTest {
         RankGrpoExample.Result result =
                 RankGrpoExample.run(
                         options(
-                                "--steps", "3", "--seed", "5", "--out", out.toString(),
-                                "--k", "3", "--clusters", "3", "--cluster-size", "4",
-                                "--preferred", "1", "--seen", "2", "--group", "2",
-                                "--prompts", "2", "--eval-users", "4", "--eval-every", "1"));
+                                "--steps",
+                                "3",
+                                "--seed",
+                                "5",
+                                "--out",
+                                out.toString(),
+                                "--k",
+                                "3",
+                                "--clusters",
+                                "3",
+                                "--cluster-size",
+                                "4",
+                                "--preferred",
+                                "1",
+                                "--seen",
+                                "2",
+                                "--group",
+                                "2",
+                                "--prompts",
+                                "2",
+                                "--eval-users",
+                                "4",
+                                "--eval-every",
+                                "1"));
 
         assertThat(result.finalLine())
                 .matches(
@@ -51,6 +71,18 @@ class RankGrpoExampleTest {
             assertThat(lines).hasSize(3);
             assertThat(lines.get(2)).contains("\"step\":3").contains("rewards/ndcg/mean");
         }
+    }
+
+    /** The CI run: --quick must show Rank-GRPO learning (the example's own assertion). */
+    @Test
+    void quickRunRaisesNdcgOverTheInitialPolicy(@TempDir Path out) {
+        RankGrpoExample.Result result =
+                RankGrpoExample.run(options("--quick", "--out", out.toString()));
+
+        assertThat(result.method())
+                .as("quick run: %s", result.finalLine())
+                .isGreaterThanOrEqualTo(result.initial() + RankGrpoExample.QUICK_MIN_GAIN);
+        assertThat(result.finalLine()).contains("steps=" + RankGrpoExample.QUICK_STEPS + " ");
     }
 
     @Test
