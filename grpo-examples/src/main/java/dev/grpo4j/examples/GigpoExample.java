@@ -1,0 +1,341 @@
+package dev.grpo4j.examples;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.grpo4j.advantage.EpisodeStatistics;
+import dev.grpo4j.advantage.GigpoAdvantage;
+import dev.grpo4j.advantage.GigpoMode;
+import dev.grpo4j.core.rollout.Prompt;
+import dev.grpo4j.core.train.GrpoConfig;
+import dev.grpo4j.core.train.GrpoTrainer;
+import dev.grpo4j.core.train.PromptSources;
+import dev.grpo4j.core.train.StepMetrics;
+import dev.grpo4j.core.train.listener.GrpoListener;
+import dev.grpo4j.core.train.optim.LearningRateSchedule;
+import dev.grpo4j.examples.gigpo.ActionMaskedPolicy;
+import dev.grpo4j.examples.gigpo.Cell;
+import dev.grpo4j.examples.gigpo.EpisodeLog;
+import dev.grpo4j.examples.gigpo.GridMap;
+import dev.grpo4j.examples.gigpo.GridMaps;
+import dev.grpo4j.examples.gigpo.GridTask;
+import dev.grpo4j.examples.gigpo.GridVocabulary;
+import dev.grpo4j.examples.gigpo.GridWorld;
+import dev.grpo4j.examples.gigpo.Move;
+import dev.grpo4j.examples.support.ComparisonReport;
+import dev.grpo4j.examples.support.ExampleOptions;
+import dev.grpo4j.prefix.model.CausalTransformer;
+import dev.grpo4j.prefix.model.TransformerConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * GiGPO against GRPO on a text grid world, both trained from scratch on the same budget.
+ *
+ * <p><b>The task.</b> An agent walks the 7 x 7 mazes of {@link GridMaps}. Each turn it reads an
+ * eleven-token observation ({@link GridMap#observation}: the map, its cell, where the goal lies and
+ * the open exits, e.g. {@code B 3 4 up 2 left 1 up # left right}) and writes one move token.
+ * Reaching the goal within {@code --turns} turns pays 1; nothing else pays (a sparse final reward).
+ * A move into a wall wastes the turn. A step draws {@code --tasks} tasks (map, start, goal; shortest
+ * paths of 3 to 10 moves) and plays {@code --group} episodes of each from the same start, so the
+ * episodes of a group keep returning to the same cells: GiGPO's anchor states.
+ *
+ * <p><b>The policy.</b> A two-layer {@link CausalTransformer} of width 64, trained from random
+ * weights, whose output is masked to the four move tokens ({@link ActionMaskedPolicy}).
+ *
+ * <p><b>The comparison.</b> Two runs, one after the other, from the same initial weights, with the
+ * same seed, the same tasks at every step and the same budget: GiGPO ({@link GigpoAdvantage} with
+ * step weight omega = 1 and gamma = 0.95 as in verl-agent's scripts) and the GRPO baseline (the same
+ * estimator with omega = 0: only the episode advantage, which every turn of an episode shares). Both
+ * use {@link GigpoMode#MEAN_STD_NORM}, so the baseline is GRPO's usual group normalisation of the
+ * episode score. Written to {@code --out}: {@code success_rate.csv/.png} (per step), {@code
+ * success_rate_smoothed.csv/.png} (mean of the last 10 steps), {@code wasted_turns.csv/.png} (share
+ * of turns spent walking into walls), and each run's trainer metrics in {@code gigpo/metrics.jsonl}
+ * and {@code grpo/metrics.jsonl} (there {@code reward} is the success rate). The last line is
+ *
+ * <pre>FINAL method=&lt;GiGPO success&gt; baseline=&lt;GRPO success&gt; metric=success_rate steps=&lt;n&gt; seconds=&lt;wall&gt;</pre>
+ *
+ * where a success rate is the mean over the last tenth of the steps. {@code --quick} (CI) runs 40
+ * steps and exits with status 1 unless GiGPO's final success rate beats the initial policy's by at
+ * least 0.1.
+ *
+ * <p>Run: {@code mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec
+ * -Dexample=GigpoExample -Dargs="--quick"}; options {@code --steps --seed --out --quick --tasks
+ * --group --turns --lr}.
+ */
+public final class GigpoExample {
+
+    static final int FULL_STEPS = 300;
+    static final int QUICK_STEPS = 40;
+    static final double QUICK_MIN_GAIN = 0.1;
+    static final int SMOOTHING = 10;
+
+    /** The two estimators compared; each constant builds its own. */
+    enum Method {
+        /** Episode and step advantage, omega = 1. */
+        GIGPO(1.0),
+        /** Episode advantage only, omega = 0: every turn of an episode shares its advantage. */
+        GRPO(0.0);
+
+        private final double stepWeight;
+
+        Method(double stepWeight) {
+            this.stepWeight = stepWeight;
+        }
+
+        GigpoAdvantage estimator() {
+            return GigpoAdvantage.builder()
+                    .optGamma(0.95)
+                    .optStepWeight(stepWeight)
+                    .optMode(Boolean.getBoolean("gg.meannorm") ? GigpoMode.MEAN_NORM : GigpoMode.MEAN_STD_NORM)
+                    .optEpisodeStatistics(EpisodeStatistics.PER_STEP)
+                    .build();
+        }
+
+        String series() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Everything a run depends on.
+     *
+     * @param steps training steps of each run
+     * @param seed the seed of the weights, the task draws and the sampling
+     * @param out the output directory
+     * @param quick whether this is the CI run
+     * @param tasksPerStep tasks drawn per step
+     * @param group episodes per task, G
+     * @param turnLimit the most turns of an episode
+     * @param learningRate AdamW's peak learning rate
+     */
+    record Settings(
+            int steps,
+            long seed,
+            Path out,
+            boolean quick,
+            int tasksPerStep,
+            int group,
+            int turnLimit,
+            double learningRate) {
+
+        static final Set<String> OPTIONS = Set.of("tasks", "group", "turns", "lr");
+
+        static Settings parse(String... argv) {
+            ExampleOptions o =
+                    ExampleOptions.parse(
+                            argv, "GigpoExample", Path.of("runs", "gigpo"), FULL_STEPS, QUICK_STEPS, OPTIONS);
+            return new Settings(
+                    o.steps(),
+                    o.seed(),
+                    o.out(),
+                    o.quick(),
+                    whole(o, "tasks", 8),
+                    whole(o, "group", 8),
+                    whole(o, "turns", 16),
+                    o.number("lr", 1e-3));
+        }
+
+        private static int whole(ExampleOptions o, String key, int fallback) {
+            double v = o.number(key, fallback);
+            if (v != Math.rint(v) || v < 1) {
+                throw new IllegalArgumentException("--" + key + " needs a positive integer but was " + v);
+            }
+            return (int) v;
+        }
+    }
+
+    /**
+     * One run's per-step figures.
+     *
+     * @param successRate the share of the step's episodes that reached the goal
+     * @param wastedTurns the share of the step's turns that walked into a wall
+     */
+    record Curve(double[] successRate, double[] wastedTurns) {}
+
+    /**
+     * What the example reports.
+     *
+     * @param finalLine the FINAL line
+     * @param gigpo GiGPO's final success rate
+     * @param grpo GRPO's final success rate
+     * @param initial the initial policy's success rate (GiGPO's first step, before any update)
+     */
+    record Result(String finalLine, double gigpo, double grpo, double initial) {
+
+        boolean improved() {
+            return gigpo >= initial + QUICK_MIN_GAIN;
+        }
+    }
+
+    /**
+     * Runs both trainings and prints the FINAL line; with {@code --quick} exits with status 1 unless
+     * GiGPO improved on the initial policy.
+     *
+     * @param argv the command line
+     */
+    public static void main(String[] argv) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        Settings s = Settings.parse(argv);
+        Result r = run(s, System.out);
+        System.out.println(r.finalLine());
+        if (s.quick() && !r.improved()) {
+            System.err.printf(
+                    Locale.ROOT,
+                    "quick run: GiGPO's success rate %.3f did not beat the initial %.3f by %.1f%n",
+                    r.gigpo(),
+                    r.initial(),
+                    QUICK_MIN_GAIN);
+            System.exit(1);
+        }
+    }
+
+    static Result run(Settings s, PrintStream console) {
+        long start = System.nanoTime();
+        Map<Method, Curve> curves = new EnumMap<>(Method.class);
+        for (Method m : Method.values()) {
+            curves.put(m, train(m, s, console));
+        }
+        int window = Math.max(1, s.steps() / 10);
+        ComparisonReport success = new ComparisonReport("success_rate", window);
+        ComparisonReport smoothed = new ComparisonReport("success_rate", 1);
+        ComparisonReport wasted = new ComparisonReport("wasted_turn_rate", window);
+        for (Map.Entry<Method, Curve> e : curves.entrySet()) {
+            String name = e.getKey().series();
+            double[] rate = e.getValue().successRate();
+            for (int i = 0; i < rate.length; i++) {
+                success.add(name, i + 1, rate[i]);
+                smoothed.add(name, i + 1, trailingMean(rate, i, SMOOTHING));
+                wasted.add(name, i + 1, e.getValue().wastedTurns()[i]);
+            }
+        }
+        String title = "grid world, G = " + s.group() + ", " + s.tasksPerStep() + " tasks per step";
+        success.write(s.out(), "success_rate", "success rate per step: " + title, "step");
+        smoothed.write(
+                s.out(),
+                "success_rate_smoothed",
+                "success rate, mean of the last " + SMOOTHING + " steps: " + title,
+                "step");
+        wasted.write(s.out(), "wasted_turns", "share of turns walking into walls: " + title, "step");
+        String gigpo = Method.GIGPO.series();
+        String grpo = Method.GRPO.series();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(
+                success.finalLine(gigpo, grpo, s.steps(), seconds),
+                success.finalValue(gigpo),
+                success.finalValue(grpo),
+                curves.get(Method.GIGPO).successRate()[0]);
+    }
+
+    /** The mean of {@code values[i - n + 1 .. i]} (fewer at the start). */
+    static double trailingMean(double[] values, int i, int n) {
+        int from = Math.max(0, i - n + 1);
+        double sum = 0;
+        for (int k = from; k <= i; k++) {
+            sum += values[k];
+        }
+        return sum / (i - from + 1);
+    }
+
+    static Curve train(Method method, Settings s, PrintStream console) {
+        List<Prompt> tasks = new ArrayList<>();
+        Cell[] goals = {new Cell(4, 2), new Cell(0, 2), new Cell(0, 0), new Cell(2, 4)};
+        boolean fixed = Boolean.getBoolean("gg.fixed");
+        for (GridTask t : GridTask.all(GridMaps.standard(), 3, fixed ? 12 : 10)) {
+            if (!fixed || t.goal().equals(goals[t.map().index()])) {
+                tasks.add(t.prompt());
+            }
+        }
+        console.println("tasks: " + tasks.size());
+        int[] moves = new int[Move.values().length];
+        for (Move m : Move.values()) {
+            moves[m.ordinal()] = m.token();
+        }
+        EpisodeLog log = new EpisodeLog();
+        double[] success = new double[s.steps()];
+        double[] wasted = new double[s.steps()];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // ---- the policy: a small transformer from random weights, restricted to the moves ----
+            TransformerConfig model =
+                    TransformerConfig.builder()
+                            .setVocabSize(GridVocabulary.SIZE)
+                            .setWidth(64)
+                            .setLayers(2)
+                            .setHeads(4)
+                            .optKvHeads(2)
+                            .optMlpWidth(128)
+                            .setMaxSequenceLength(GridMap.OBSERVATION_LENGTH + 1)
+                            .build();
+            ActionMaskedPolicy policy =
+                    new ActionMaskedPolicy(
+                            CausalTransformer.create(manager, model, DataType.FLOAT32, (int) s.seed()),
+                            moves);
+
+            // ---- one move token per turn, G episodes per task, the same schedule for both --------
+            GrpoConfig config =
+                    GrpoConfig.builder()
+                            .optNumGenerations(s.group())
+                            .optPromptsPerStep(s.tasksPerStep())
+                            .optMaxPromptLength(GridMap.OBSERVATION_LENGTH)
+                            .optMaxCompletionLength(1)
+                            .optStopTokenIds(moves)
+                            .optMaxTurns(s.turnLimit())
+                            .optLearningRate(s.learningRate())
+                            .optLrScheduler(LearningRateSchedule.COSINE)
+                            .optWarmupSteps(Math.min(10, s.steps() / 10))
+                            .optMaxSteps(s.steps())
+                            .optClip(0.2, 0.28)
+                            .optSeed(s.seed())
+                            .optLoggingSteps(50)
+                            .optSaveSteps(0)
+                            .optOutputDir(s.out().resolve(method.series()))
+                            .build();
+            GrpoListener progress =
+                    new GrpoListener() {
+                        @Override
+                        public void onStepEnd(StepMetrics m) {
+                            int i = (int) m.step() - 1;
+                            EpisodeLog.Counts c = log.drain();
+                            success[i] = c.successRate();
+                            wasted[i] = c.wastedTurnRate();
+                            if (m.step() % 25 == 0 || m.step() == 1) {
+                                console.printf(
+                                        Locale.ROOT,
+                                        "%-5s step %4d  success %.3f (last %d: %.3f)  wasted turns %.3f"
+                                                + "  turns %.1f  entropy %.3f%n",
+                                        method.series(),
+                                        m.step(),
+                                        success[i],
+                                        SMOOTHING,
+                                        trailingMean(success, i, SMOOTHING),
+                                        wasted[i],
+                                        m.getOrDefault("episode/mean_turns", Double.NaN),
+                                        m.getOrDefault("entropy", Double.NaN));
+                            }
+                        }
+                    };
+            try (GrpoTrainer trainer =
+                    GrpoTrainer.builder()
+                            .setPolicy(policy)
+                            .setConfig(config)
+                            .setPromptSource(PromptSources.uniform(tasks))
+                            .optEnvironment(() -> new GridWorld(s.turnLimit(), 0.0, log))
+                            .optAdvantageEstimator(method.estimator())
+                            .optTokenDecoder(GridVocabulary::text)
+                            .addListener(progress)
+                            .build()) {
+                trainer.train();
+            }
+        }
+        return new Curve(success, wasted);
+    }
+
+    private GigpoExample() {}
+}
