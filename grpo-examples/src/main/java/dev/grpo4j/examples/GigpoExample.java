@@ -2,6 +2,7 @@ package dev.grpo4j.examples;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
 import dev.grpo4j.advantage.EpisodeStatistics;
 import dev.grpo4j.advantage.GigpoAdvantage;
 import dev.grpo4j.advantage.GigpoMode;
@@ -13,8 +14,8 @@ import dev.grpo4j.core.train.StepMetrics;
 import dev.grpo4j.core.train.listener.GrpoListener;
 import dev.grpo4j.core.train.optim.LearningRateSchedule;
 import dev.grpo4j.examples.gigpo.ActionMaskedPolicy;
-import dev.grpo4j.examples.gigpo.Cell;
 import dev.grpo4j.examples.gigpo.EpisodeLog;
+import dev.grpo4j.examples.gigpo.GridEvaluation;
 import dev.grpo4j.examples.gigpo.GridMap;
 import dev.grpo4j.examples.gigpo.GridMaps;
 import dev.grpo4j.examples.gigpo.GridTask;
@@ -28,6 +29,7 @@ import dev.grpo4j.prefix.model.TransformerConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +76,15 @@ public final class GigpoExample {
     static final int QUICK_STEPS = 40;
     static final double QUICK_MIN_GAIN = 0.1;
     static final int SMOOTHING = 10;
+    static final int MIN_MOVES = 3;
+    static final int MAX_MOVES = 10;
+    /** Tasks held out of training for the evaluation; the split never depends on --seed. */
+    static final int HELD_OUT = 128;
+    static final long SPLIT_SEED = 20240607L;
+    static final int EVAL_EPISODES = 4;
+    /** The final metric averages this many last evaluations. */
+    static final int FINAL_EVALUATIONS = 3;
+    static final GigpoMode DEFAULT_MODE = GigpoMode.MEAN_STD_NORM;
 
     /** The two estimators compared; each constant builds its own. */
     enum Method {
@@ -88,11 +99,11 @@ public final class GigpoExample {
             this.stepWeight = stepWeight;
         }
 
-        GigpoAdvantage estimator() {
+        GigpoAdvantage estimator(GigpoMode mode) {
             return GigpoAdvantage.builder()
                     .optGamma(0.95)
                     .optStepWeight(stepWeight)
-                    .optMode(Boolean.getBoolean("gg.meannorm") ? GigpoMode.MEAN_NORM : GigpoMode.MEAN_STD_NORM)
+                    .optMode(mode)
                     .optEpisodeStatistics(EpisodeStatistics.PER_STEP)
                     .build();
         }
@@ -113,6 +124,7 @@ public final class GigpoExample {
      * @param group episodes per task, G
      * @param turnLimit the most turns of an episode
      * @param learningRate AdamW's peak learning rate
+     * @param mode the normalisation of both the episode and the step advantages, for both methods
      */
     record Settings(
             int steps,
@@ -122,9 +134,10 @@ public final class GigpoExample {
             int tasksPerStep,
             int group,
             int turnLimit,
-            double learningRate) {
+            double learningRate,
+            GigpoMode mode) {
 
-        static final Set<String> OPTIONS = Set.of("tasks", "group", "turns", "lr");
+        static final Set<String> OPTIONS = Set.of("tasks", "group", "turns", "lr", "mode");
 
         static Settings parse(String... argv) {
             ExampleOptions o =
@@ -138,7 +151,23 @@ public final class GigpoExample {
                     whole(o, "tasks", 8),
                     whole(o, "group", 8),
                     whole(o, "turns", 16),
-                    o.number("lr", 1e-3));
+                    o.number("lr", 1e-3),
+                    mode(o.extra().getOrDefault("mode", DEFAULT_MODE.name())));
+        }
+
+        private static GigpoMode mode(String name) {
+            for (GigpoMode m : GigpoMode.values()) {
+                if (m.name().equalsIgnoreCase(name)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "--mode must be one of " + Arrays.toString(GigpoMode.values()) + " but was '" + name + "'");
+        }
+
+        /** Evaluate every this many steps: 15 evaluations per run after the initial one. */
+        int evalEvery() {
+            return Math.max(1, steps / 15);
         }
 
         private static int whole(ExampleOptions o, String key, int fallback) {
@@ -151,20 +180,22 @@ public final class GigpoExample {
     }
 
     /**
-     * One run's per-step figures.
+     * One run's figures.
      *
-     * @param successRate the share of the step's episodes that reached the goal
-     * @param wastedTurns the share of the step's turns that walked into a wall
+     * @param evalSteps the steps after which the policy was evaluated, 0 (the initial policy) first
+     * @param evalSuccess the held-out success rate at those steps
+     * @param trainSuccess per step, the share of the step's training episodes that reached the goal
+     * @param wastedTurns per step, the share of the step's training turns that walked into a wall
      */
-    record Curve(double[] successRate, double[] wastedTurns) {}
+    record Curve(int[] evalSteps, double[] evalSuccess, double[] trainSuccess, double[] wastedTurns) {}
 
     /**
      * What the example reports.
      *
      * @param finalLine the FINAL line
-     * @param gigpo GiGPO's final success rate
-     * @param grpo GRPO's final success rate
-     * @param initial the initial policy's success rate (GiGPO's first step, before any update)
+     * @param gigpo GiGPO's final held-out success rate
+     * @param grpo GRPO's final held-out success rate
+     * @param initial the initial policy's held-out success rate (the same weights for both runs)
      */
     record Result(String finalLine, double gigpo, double grpo, double initial) {
 
@@ -199,31 +230,58 @@ public final class GigpoExample {
 
     static Result run(Settings s, PrintStream console) {
         long start = System.nanoTime();
+        List<List<GridTask>> split =
+                GridEvaluation.split(
+                        GridTask.all(GridMaps.standard(), MIN_MOVES, MAX_MOVES), HELD_OUT, SPLIT_SEED);
+        List<Prompt> training = new ArrayList<>();
+        split.get(0).forEach(t -> training.add(t.prompt()));
+        GridEvaluation evaluation =
+                new GridEvaluation(split.get(1), EVAL_EPISODES, s.turnLimit(), s.seed());
+        console.printf(
+                Locale.ROOT,
+                "%d training tasks, %d held-out tasks x %d episodes, evaluated every %d steps, %s%n",
+                training.size(),
+                split.get(1).size(),
+                EVAL_EPISODES,
+                s.evalEvery(),
+                s.mode());
         Map<Method, Curve> curves = new EnumMap<>(Method.class);
         for (Method m : Method.values()) {
-            curves.put(m, train(m, s, console));
+            curves.put(m, train(m, s, training, evaluation, console));
         }
-        int window = Math.max(1, s.steps() / 10);
-        ComparisonReport success = new ComparisonReport("success_rate", window);
-        ComparisonReport smoothed = new ComparisonReport("success_rate", 1);
-        ComparisonReport wasted = new ComparisonReport("wasted_turn_rate", window);
+        ComparisonReport success = new ComparisonReport("success_rate", FINAL_EVALUATIONS);
+        ComparisonReport trainSuccess = new ComparisonReport("train_success_rate", 1);
+        ComparisonReport wasted = new ComparisonReport("wasted_turn_rate", 1);
         for (Map.Entry<Method, Curve> e : curves.entrySet()) {
             String name = e.getKey().series();
-            double[] rate = e.getValue().successRate();
-            for (int i = 0; i < rate.length; i++) {
-                success.add(name, i + 1, rate[i]);
-                smoothed.add(name, i + 1, trailingMean(rate, i, SMOOTHING));
-                wasted.add(name, i + 1, e.getValue().wastedTurns()[i]);
+            Curve c = e.getValue();
+            for (int k = 0; k < c.evalSteps().length; k++) {
+                success.add(name, c.evalSteps()[k], c.evalSuccess()[k]);
+            }
+            for (int i = 0; i < c.trainSuccess().length; i++) {
+                trainSuccess.add(name, i + 1, trailingMean(c.trainSuccess(), i, SMOOTHING));
+                wasted.add(name, i + 1, trailingMean(c.wastedTurns(), i, SMOOTHING));
             }
         }
-        String title = "grid world, G = " + s.group() + ", " + s.tasksPerStep() + " tasks per step";
-        success.write(s.out(), "success_rate", "success rate per step: " + title, "step");
-        smoothed.write(
+        String title =
+                "grid world, G = " + s.group() + ", " + s.tasksPerStep() + " tasks per step, "
+                        + s.mode().name().toLowerCase(Locale.ROOT);
+        success.write(
                 s.out(),
-                "success_rate_smoothed",
-                "success rate, mean of the last " + SMOOTHING + " steps: " + title,
+                "success_rate",
+                "held-out success rate (" + evaluation.tasks().size() + " tasks x " + EVAL_EPISODES
+                        + "): " + title,
                 "step");
-        wasted.write(s.out(), "wasted_turns", "share of turns walking into walls: " + title, "step");
+        trainSuccess.write(
+                s.out(),
+                "train_success_rate",
+                "training success rate, mean of the last " + SMOOTHING + " steps: " + title,
+                "step");
+        wasted.write(
+                s.out(),
+                "wasted_turns",
+                "share of turns walking into walls, mean of the last " + SMOOTHING + " steps: " + title,
+                "step");
         String gigpo = Method.GIGPO.series();
         String grpo = Method.GRPO.series();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -231,7 +289,7 @@ public final class GigpoExample {
                 success.finalLine(gigpo, grpo, s.steps(), seconds),
                 success.finalValue(gigpo),
                 success.finalValue(grpo),
-                curves.get(Method.GIGPO).successRate()[0]);
+                curves.get(Method.GIGPO).evalSuccess()[0]);
     }
 
     /** The mean of {@code values[i - n + 1 .. i]} (fewer at the start). */
@@ -244,16 +302,12 @@ public final class GigpoExample {
         return sum / (i - from + 1);
     }
 
-    static Curve train(Method method, Settings s, PrintStream console) {
-        List<Prompt> tasks = new ArrayList<>();
-        Cell[] goals = {new Cell(4, 2), new Cell(0, 2), new Cell(0, 0), new Cell(2, 4)};
-        boolean fixed = Boolean.getBoolean("gg.fixed");
-        for (GridTask t : GridTask.all(GridMaps.standard(), 3, fixed ? 12 : 10)) {
-            if (!fixed || t.goal().equals(goals[t.map().index()])) {
-                tasks.add(t.prompt());
-            }
-        }
-        console.println("tasks: " + tasks.size());
+    static Curve train(
+            Method method,
+            Settings s,
+            List<Prompt> tasks,
+            GridEvaluation evaluation,
+            PrintStream console) {
         int[] moves = new int[Move.values().length];
         for (Move m : Move.values()) {
             moves[m.ordinal()] = m.token();
@@ -261,6 +315,9 @@ public final class GigpoExample {
         EpisodeLog log = new EpisodeLog();
         double[] success = new double[s.steps()];
         double[] wasted = new double[s.steps()];
+        int evaluations = s.steps() / s.evalEvery() + 1;
+        int[] evalSteps = new int[evaluations];
+        double[] evalSuccess = new double[evaluations];
         try (NDManager manager = NDManager.newBaseManager()) {
             // ---- the policy: a small transformer from random weights, restricted to the moves ----
             TransformerConfig model =
@@ -297,6 +354,11 @@ public final class GigpoExample {
                             .optSaveSteps(0)
                             .optOutputDir(s.out().resolve(method.series()))
                             .build();
+            // Evaluation reads the live parameters; it runs between steps, outside any gradient tape.
+            ParameterStore store = new ParameterStore(manager, false);
+            evalSuccess[0] = evaluation.successRate(policy, store, manager);
+            console.printf(
+                    Locale.ROOT, "%-5s step %4d  held-out success %.3f%n", method.series(), 0, evalSuccess[0]);
             GrpoListener progress =
                     new GrpoListener() {
                         @Override
@@ -305,20 +367,24 @@ public final class GigpoExample {
                             EpisodeLog.Counts c = log.drain();
                             success[i] = c.successRate();
                             wasted[i] = c.wastedTurnRate();
-                            if (m.step() % 25 == 0 || m.step() == 1) {
-                                console.printf(
-                                        Locale.ROOT,
-                                        "%-5s step %4d  success %.3f (last %d: %.3f)  wasted turns %.3f"
-                                                + "  turns %.1f  entropy %.3f%n",
-                                        method.series(),
-                                        m.step(),
-                                        success[i],
-                                        SMOOTHING,
-                                        trailingMean(success, i, SMOOTHING),
-                                        wasted[i],
-                                        m.getOrDefault("episode/mean_turns", Double.NaN),
-                                        m.getOrDefault("entropy", Double.NaN));
+                            if (m.step() % s.evalEvery() != 0) {
+                                return;
                             }
+                            int k = (int) m.step() / s.evalEvery();
+                            evalSteps[k] = (int) m.step();
+                            evalSuccess[k] = evaluation.successRate(policy, store, manager);
+                            console.printf(
+                                    Locale.ROOT,
+                                    "%-5s step %4d  held-out success %.3f  training success (last %d)"
+                                            + " %.3f  wasted turns %.3f  turns %.1f  entropy %.3f%n",
+                                    method.series(),
+                                    m.step(),
+                                    evalSuccess[k],
+                                    SMOOTHING,
+                                    trailingMean(success, i, SMOOTHING),
+                                    wasted[i],
+                                    m.getOrDefault("episode/mean_turns", Double.NaN),
+                                    m.getOrDefault("entropy", Double.NaN));
                         }
                     };
             try (GrpoTrainer trainer =
@@ -327,14 +393,14 @@ public final class GigpoExample {
                             .setConfig(config)
                             .setPromptSource(PromptSources.uniform(tasks))
                             .optEnvironment(() -> new GridWorld(s.turnLimit(), 0.0, log))
-                            .optAdvantageEstimator(method.estimator())
+                            .optAdvantageEstimator(method.estimator(s.mode()))
                             .optTokenDecoder(GridVocabulary::text)
                             .addListener(progress)
                             .build()) {
                 trainer.train();
             }
         }
-        return new Curve(success, wasted);
+        return new Curve(evalSteps, evalSuccess, success, wasted);
     }
 
     private GigpoExample() {}

@@ -3,6 +3,7 @@ package dev.grpo4j.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grpo4j.advantage.GigpoMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -75,8 +76,8 @@ class GigpoExampleTest {
 
     @Test
     void onlyTheStepWeightSeparatesTheTwoEstimators() {
-        assertThat(GigpoExample.Method.GIGPO.estimator().toString())
+        assertThat(GigpoExample.Method.GIGPO.estimator(GigpoMode.MEAN_NORM).toString())
                 .isEqualTo(
-                        GigpoExample.Method.GRPO.estimator().toString().replace("stepWeight=0.0", "stepWeight=1.0"));
+                        GigpoExample.Method.GRPO.estimator(GigpoMode.MEAN_NORM).toString().replace("stepWeight=0.0", "stepWeight=1.0"));
     }
 }

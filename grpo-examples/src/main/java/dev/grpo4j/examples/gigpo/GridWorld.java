@@ -101,12 +101,12 @@ public final class GridWorld implements Environment {
                 actionIds.length == 1 ? Move.ofToken(actionIds[0]) : Optional.empty();
         if (move.isEmpty()) {
             outcome = Outcome.INVALID;
-            reward = -invalidPenalty;
+            reward -= invalidPenalty;
         } else {
             Cell next = move.get().apply(agent);
             if (!task.map().isOpen(next)) {
                 outcome = Outcome.WALL;
-                reward = -invalidPenalty;
+                reward -= invalidPenalty;
             } else {
                 agent = next;
                 outcome = next.equals(task.goal()) ? Outcome.GOAL : Outcome.MOVED;
