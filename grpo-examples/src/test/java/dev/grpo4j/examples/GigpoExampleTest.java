@@ -2,6 +2,7 @@ package dev.grpo4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.grpo4j.advantage.GigpoMode;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,11 +38,25 @@ class GigpoExampleTest {
         assertThat(r.gigpo()).isBetween(0.0, 1.0);
         assertThat(r.grpo()).isBetween(0.0, 1.0);
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("gigpo step    1", "grpo  step    1");
-        for (String stem : new String[] {"success_rate", "success_rate_smoothed", "wasted_turns"}) {
+        // 3 steps evaluate after every step: a header and 4 evaluations (0 to 3) of each method.
+        assertThat(dir.resolve("success_rate.png")).isNotEmptyFile();
+        assertThat(Files.readAllLines(dir.resolve("success_rate.csv"))).hasSize(9);
+        for (String stem : new String[] {"train_success_rate", "wasted_turns"}) {
             assertThat(dir.resolve(stem + ".png")).isNotEmptyFile();
             // A header and 3 steps for each of the two methods.
             assertThat(Files.readAllLines(dir.resolve(stem + ".csv"))).hasSize(7);
         }
+        // Both runs start from the same weights and meet the same held-out test.
+        Matcher initial =
+                Pattern.compile("(gigpo|grpo) +step +0  held-out success (\\S+)")
+                        .matcher(console.toString(StandardCharsets.UTF_8));
+        List<String> initialRates = new ArrayList<>();
+        while (initial.find()) {
+            initialRates.add(initial.group(2));
+        }
+        assertThat(initialRates).hasSize(2);
+        assertThat(initialRates.get(1)).isEqualTo(initialRates.get(0));
+        assertThat(Double.parseDouble(initialRates.get(0))).isCloseTo(r.initial(), within(5e-4));
         for (String run : new String[] {"gigpo", "grpo"}) {
             assertThat(Files.readAllLines(dir.resolve(run).resolve("metrics.jsonl")))
                     .hasSize(3)
@@ -60,6 +79,13 @@ class GigpoExampleTest {
         assertThat(d.group()).isEqualTo(8);
         assertThat(d.turnLimit()).isEqualTo(16);
         assertThat(d.learningRate()).isEqualTo(1e-3);
+        assertThat(d.mode()).isEqualTo(GigpoMode.MEAN_NORM);
+        assertThat(d.evalEvery()).isEqualTo(20);
+        assertThat(GigpoExample.Settings.parse("--mode", "mean_std_norm").mode())
+                .isEqualTo(GigpoMode.MEAN_STD_NORM);
+        assertThatThrownBy(() -> GigpoExample.Settings.parse("--mode", "median"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'median'");
         assertThat(GigpoExample.Settings.parse("--quick").steps()).isEqualTo(GigpoExample.QUICK_STEPS);
         assertThatThrownBy(() -> GigpoExample.Settings.parse("--group", "2.5"))
                 .isInstanceOf(IllegalArgumentException.class)

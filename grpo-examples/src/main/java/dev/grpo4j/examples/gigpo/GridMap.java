@@ -9,9 +9,8 @@ import java.util.List;
  * A fixed grid of walls and open cells, parsed from text rows of {@code #} (wall) and {@code .}
  * (open). Everything outside the grid counts as wall.
  *
- * <p>The map renders the agent's observation: the map's name, the agent's cell, the goal's cell,
- * what lies in each of the four directions and the closing {@code ?}, ten tokens in all (see {@link
- * #observation}). The observation is a function of the agent's cell and the goal only, so an agent
+ * <p>The map renders the agent's observation: the map's name, the agent's cell, where the goal lies
+ * and what lies in each of the four directions, eleven tokens in all (see {@link #observation}). The observation is a function of the agent's cell and the goal only, so an agent
  * that comes back to a cell sees exactly what it saw before: the anchor states GiGPO groups.
  */
 public final class GridMap {
@@ -171,10 +170,12 @@ public final class GridMap {
     /**
      * The observation of an agent at {@code agent} heading for {@code goal}:
      *
-     * <pre>map  agent-row agent-col  goal-row goal-col  up down left right  ?</pre>
+     * <pre>map  agent-row agent-col  vertical rows  horizontal cols  up down left right</pre>
      *
-     * where each direction is {@code #} (wall or edge) or {@code .} (open), e.g. {@code B 3 4 1 5 #
-     * . . # ?}.
+     * where {@code vertical} is {@code up}, {@code down} or {@code =} (same row) followed by the
+     * number of rows to the goal, {@code horizontal} likewise with {@code left} or {@code right}, and
+     * each exit is its move word if open or {@code #} (wall or edge), e.g. {@code B 3 4 up 2 left 1
+     * up # left right}.
      *
      * @param agent the agent's open cell
      * @param goal the goal's open cell
