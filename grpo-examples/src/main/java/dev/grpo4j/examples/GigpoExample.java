@@ -74,7 +74,7 @@ import java.util.Set;
  *
  * <pre>FINAL method=&lt;GiGPO success&gt; baseline=&lt;GRPO success&gt; metric=success_rate steps=&lt;n&gt; seconds=&lt;wall&gt;</pre>
  *
- * <p>{@code --quick} (CI) runs 40 steps and exits with status 1 unless GiGPO's final held-out
+ * <p>{@code --quick} (CI) runs 60 steps and exits with status 1 unless GiGPO's final held-out
  * success rate beats the initial policy's by at least 0.1.
  *
  * <p>Run: {@code mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec
@@ -84,7 +84,7 @@ import java.util.Set;
 public final class GigpoExample {
 
     static final int FULL_STEPS = 300;
-    static final int QUICK_STEPS = 40;
+    static final int QUICK_STEPS = 60;
     static final double QUICK_MIN_GAIN = 0.1;
     static final int SMOOTHING = 10;
     static final int MIN_MOVES = 3;

@@ -64,6 +64,21 @@ class GigpoExampleTest {
         }
     }
 
+    /** The CI run: {@code --quick} exactly as a user types it (60 steps of each method). */
+    @Test
+    void theQuickRunImprovesOnTheInitialPolicy(@TempDir Path dir) {
+        GigpoExample.Settings s = GigpoExample.Settings.parse("--quick", "--out", dir.toString());
+        assertThat(s.steps()).isEqualTo(GigpoExample.QUICK_STEPS);
+        GigpoExample.Result r =
+                GigpoExample.run(
+                        s, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        assertThat(r.improved())
+                .as("GiGPO's held-out success %.3f against the initial %.3f", r.gigpo(), r.initial())
+                .isTrue();
+        assertThat(r.finalLine()).startsWith("FINAL method=").contains(" steps=60 ");
+    }
+
     @Test
     void theQuickCheckDemandsAGainOfATenthOverTheInitialPolicy() {
         assertThat(new GigpoExample.Result("", 0.35, 0.1, 0.2).improved()).isTrue();
