@@ -10,13 +10,11 @@ import dev.grpo4j.core.rollout.Step;
 import dev.grpo4j.core.rollout.Trajectory;
 import dev.grpo4j.core.rollout.TrajectoryGroup;
 import dev.grpo4j.core.util.Checks;
-
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * GiGPO's two-level advantage for multi-turn agents (Feng et al. 2025, arXiv 2505.10978), as

@@ -9,12 +9,10 @@ import dev.grpo4j.core.reward.RewardAggregation;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.util.Checks;
-
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.List;
 import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * SPO, single-stream policy optimization (Xu and Ding, arXiv 2509.13232; ALGORITHMS.md section 4):

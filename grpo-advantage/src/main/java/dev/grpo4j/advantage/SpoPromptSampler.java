@@ -3,7 +3,6 @@ package dev.grpo4j.advantage;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.train.PromptSource;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -3,7 +3,6 @@ package dev.grpo4j.advantage;
 import dev.grpo4j.advantage.internal.AnchorKeys;
 import dev.grpo4j.advantage.internal.DifflibRatio;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

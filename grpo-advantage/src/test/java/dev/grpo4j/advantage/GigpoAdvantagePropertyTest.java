@@ -3,10 +3,9 @@ package dev.grpo4j.advantage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import java.util.Random;
 
 /** Seeded randomised properties of GigpoAdvantage, and agreement with the slow reference. */
 class GigpoAdvantagePropertyTest {

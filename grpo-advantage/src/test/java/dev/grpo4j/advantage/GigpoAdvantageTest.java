@@ -11,11 +11,9 @@ import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.rollout.Step;
 import dev.grpo4j.core.rollout.Trajectory;
 import dev.grpo4j.core.rollout.TrajectoryGroup;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** GiGPO's singleton rules, grouping, SPI and bad input. */
 class GigpoAdvantageTest {

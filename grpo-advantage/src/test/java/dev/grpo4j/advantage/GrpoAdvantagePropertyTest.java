@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.grpo4j.core.reward.NanStats;
 import dev.grpo4j.core.reward.RewardAggregation;
-
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** Seeded randomised properties of GrpoAdvantage, and agreement with the slow reference. */
 class GrpoAdvantagePropertyTest {

@@ -13,11 +13,9 @@ import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.rollout.Step;
 import dev.grpo4j.core.rollout.Trajectory;
 import dev.grpo4j.core.rollout.TrajectoryGroup;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * GrpoAdvantage's policies, multi-reward aggregations, SPI and bad input. Expected values come from

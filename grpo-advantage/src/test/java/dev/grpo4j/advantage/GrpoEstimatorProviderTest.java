@@ -15,7 +15,8 @@ class GrpoEstimatorProviderTest {
         AdvantageEstimatorProvider provider =
                 ServiceLoader.load(AdvantageEstimatorProvider.class).findFirst().orElseThrow();
         GrpoAdvantage grpo =
-                (GrpoAdvantage) provider.create(GrpoConfig.builder().optScaleRewards("batch").build());
+                (GrpoAdvantage)
+                        provider.create(GrpoConfig.builder().optScaleRewards("batch").build());
         assertThat(grpo.scale()).isEqualTo(RewardScale.BATCH);
         assertThat(grpo.epsilon()).isEqualTo(1e-4);
         assertThat(grpo.singletonPolicy()).isEqualTo(SingletonPolicy.REJECT);

@@ -8,11 +8,9 @@ import dev.grpo4j.core.advantage.AdvantageInput;
 import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.function.IntUnaryOperator;
+import org.junit.jupiter.api.Test;
 
 /**
  * The token view of Rank-GRPO on a toy vocabulary: ids 0..9 are words, 10 is "\n", 11 is "\n\n", 12

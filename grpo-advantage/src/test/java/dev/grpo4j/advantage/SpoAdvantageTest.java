@@ -9,11 +9,9 @@ import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.reward.RewardAggregation;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutGroup;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class SpoAdvantageTest {
 

@@ -3,14 +3,13 @@ package dev.grpo4j.advantage.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** Canonical anchor keys: equal exactly when verl-agent's {@code to_hashable} forms are equal. */
 class AnchorKeysTest {

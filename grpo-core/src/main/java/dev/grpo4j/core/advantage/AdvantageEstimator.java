@@ -3,10 +3,10 @@ package dev.grpo4j.core.advantage;
 /**
  * Turns scored rollouts (or trajectories) into advantages: the SPI every estimator implements.
  *
- * <p>An estimator is pure with respect to its input, except for estimators that also implement {@link
- * StatefulEstimator} (SPO's per-prompt tracker), whose state the trainer checkpoints. Implementations
- * must reject input they cannot score with an {@link IllegalArgumentException} that names the
- * offending value (an empty group, a NaN where NaN is not allowed, mismatched lengths).
+ * <p>An estimator is pure with respect to its input, except for estimators that also implement
+ * {@link StatefulEstimator} (SPO's per-prompt tracker), whose state the trainer checkpoints.
+ * Implementations must reject input they cannot score with an {@link IllegalArgumentException} that
+ * names the offending value (an empty group, a NaN where NaN is not allowed, mismatched lengths).
  *
  * <p>Implementations: {@code dev.grpo4j.advantage.GrpoAdvantage}, {@code GigpoAdvantage}, {@code
  * SpoAdvantage} and {@code RankGrpoAdvantage} in the {@code grpo-advantage} module.

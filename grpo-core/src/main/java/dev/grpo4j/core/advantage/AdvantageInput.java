@@ -11,13 +11,14 @@ import java.util.Optional;
 /**
  * What an estimator scores: either single-turn rollout groups or multi-turn trajectory groups.
  *
- * <p>Row order, which every {@link Advantages} follows: for rollout groups, group 0's rollouts first,
- * in order; for trajectory groups, group by group, trajectory by trajectory, step by step.
+ * <p>Row order, which every {@link Advantages} follows: for rollout groups, group 0's rollouts
+ * first, in order; for trajectory groups, group by group, trajectory by trajectory, step by step.
  *
- * <p>Rollouts carry their K per-function rewards unweighted. The reward specification (the K weights
- * and TRL's aggregation) may travel with the input: the trainer always attaches the weights its reward
- * functions were registered with, so every estimator combines rewards the way the logged {@code
- * reward} metric does. An estimator uses its own configured weights only when the input carries none.
+ * <p>Rollouts carry their K per-function rewards unweighted. The reward specification (the K
+ * weights and TRL's aggregation) may travel with the input: the trainer always attaches the weights
+ * its reward functions were registered with, so every estimator combines rewards the way the logged
+ * {@code reward} metric does. An estimator uses its own configured weights only when the input
+ * carries none.
  */
 public final class AdvantageInput {
 
@@ -61,7 +62,8 @@ public final class AdvantageInput {
     }
 
     /**
-     * Wraps scored single-turn groups together with the reward specification they were scored under.
+     * Wraps scored single-turn groups together with the reward specification they were scored
+     * under.
      *
      * @param groups at least one group; every rollout must carry {@code weights.length} rewards
      * @param weights one weight per reward function

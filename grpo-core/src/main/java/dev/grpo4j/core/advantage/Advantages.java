@@ -7,16 +7,16 @@ import java.util.Optional;
 /**
  * The advantages an estimator assigns, at one of four levels, with a per-token view for the loss.
  *
- * <p>Shapes, where B is the input's row count ({@link AdvantageInput#rowCount()}) and {@code T_r} row
- * r's completion (or action) length:
+ * <p>Shapes, where B is the input's row count ({@link AdvantageInput#rowCount()}) and {@code T_r}
+ * row r's completion (or action) length:
  *
  * <ul>
- *   <li>{@link Level#ROLLOUT}: {@link #values()} is {@code [B]}, one value per rollout, broadcast to its
- *       tokens (GRPO, SPO);
+ *   <li>{@link Level#ROLLOUT}: {@link #values()} is {@code [B]}, one value per rollout, broadcast
+ *       to its tokens (GRPO, SPO);
  *   <li>{@link Level#STEP}: {@link #values()} is {@code [B]}, one value per step row, in the order
  *       group, trajectory, step (GiGPO), broadcast to the step's action tokens;
- *   <li>{@link Level#RANK}: {@link #rankValues()} is {@code [B][N]}, one value per item rank, and the
- *       per-token view {@link #tokenValues()} {@code [B][T_r]} says what each token receives
+ *   <li>{@link Level#RANK}: {@link #rankValues()} is {@code [B][N]}, one value per item rank, and
+ *       the per-token view {@link #tokenValues()} {@code [B][T_r]} says what each token receives
  *       (Rank-GRPO);
  *   <li>{@link Level#TOKEN}: {@link #tokenValues()} is {@code [B][T_r]}.
  * </ul>
@@ -92,7 +92,10 @@ public final class Advantages {
      * @return the advantages
      */
     public static Advantages perRank(
-            double[][] rankValues, double[][] tokenValues, int[][] itemBins, boolean[][] tokenMask) {
+            double[][] rankValues,
+            double[][] tokenValues,
+            int[][] itemBins,
+            boolean[][] tokenMask) {
         Checks.require(
                 rankValues.length == tokenValues.length,
                 "rank values have %d rows but token values %d",
@@ -113,7 +116,8 @@ public final class Advantages {
      * @param tokenMask {@code [B][T_r]} which tokens enter the loss, or null for all
      * @return the advantages
      */
-    public static Advantages perToken(double[][] tokenValues, int[][] itemBins, boolean[][] tokenMask) {
+    public static Advantages perToken(
+            double[][] tokenValues, int[][] itemBins, boolean[][] tokenMask) {
         return withTokens(Level.TOKEN, null, tokenValues, itemBins, tokenMask);
     }
 
@@ -225,8 +229,8 @@ public final class Advantages {
     }
 
     /**
-     * Row {@code r}'s advantage for each of its {@code length} tokens: the row value broadcast, or the
-     * stored per-token values.
+     * Row {@code r}'s advantage for each of its {@code length} tokens: the row value broadcast, or
+     * the stored per-token values.
      *
      * @param r the row
      * @param length the row's completion length
@@ -284,7 +288,10 @@ public final class Advantages {
         double[] copy = values.clone();
         for (int i = 0; i < copy.length; i++) {
             Checks.require(
-                    Double.isFinite(copy[i]), "advantage %d is %s; estimators must not emit NaN", i, copy[i]);
+                    Double.isFinite(copy[i]),
+                    "advantage %d is %s; estimators must not emit NaN",
+                    i,
+                    copy[i]);
         }
         return copy;
     }

@@ -1,9 +1,9 @@
 package dev.grpo4j.core.advantage;
 
 /**
- * An estimator that carries state across training steps (SPO's per-prompt value tracker). The trainer
- * saves this state in every checkpoint and restores it on resume, so that a resumed run continues
- * exactly.
+ * An estimator that carries state across training steps (SPO's per-prompt value tracker). The
+ * trainer saves this state in every checkpoint and restores it on resume, so that a resumed run
+ * continues exactly.
  */
 public interface StatefulEstimator {
 

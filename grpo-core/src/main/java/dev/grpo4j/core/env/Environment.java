@@ -7,16 +7,16 @@ import dev.grpo4j.core.rollout.Prompt;
  * {@link EnvironmentFactory}), resets each with the same task so the G episodes start from the same
  * state, and then alternates: sample an action for every running episode, {@link #step} it.
  *
- * <p>Exceptions thrown by an environment end training with an {@link EnvironmentException} naming the
- * task, the trajectory and the turn; the last checkpoint stays intact.
+ * <p>Exceptions thrown by an environment end training with an {@link EnvironmentException} naming
+ * the task, the trajectory and the turn; the last checkpoint stays intact.
  */
 public interface Environment {
 
     /**
      * Starts an episode of the given task.
      *
-     * @param task the task, as drawn from the trainer's prompt source (its key and metadata say which
-     *     task, e.g. a maze seed)
+     * @param task the task, as drawn from the trainer's prompt source (its key and metadata say
+     *     which task, e.g. a maze seed)
      * @return the first observation
      */
     Observation reset(Prompt task);

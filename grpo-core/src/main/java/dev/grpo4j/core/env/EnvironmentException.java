@@ -1,8 +1,8 @@
 package dev.grpo4j.core.env;
 
 /**
- * An environment failed while the trainer was running an episode; names the task, the trajectory and
- * the turn.
+ * An environment failed while the trainer was running an episode; names the task, the trajectory
+ * and the turn.
  */
 public final class EnvironmentException extends RuntimeException {
 
@@ -24,10 +24,7 @@ public final class EnvironmentException extends RuntimeException {
         super(
                 String.format(
                         "environment failed on task '%s', trajectory %d, %s: %s",
-                        taskKey,
-                        trajectory,
-                        turn < 0 ? "reset" : "turn " + turn,
-                        cause),
+                        taskKey, trajectory, turn < 0 ? "reset" : "turn " + turn, cause),
                 cause);
         this.taskKey = taskKey;
         this.trajectory = trajectory;

@@ -20,7 +20,8 @@ public record Transition(Observation next, double reward, boolean done) {
      */
     public Transition {
         Checks.finite("step reward", reward);
-        Checks.require(done || next != null, "a transition that is not done needs a next observation");
+        Checks.require(
+                done || next != null, "a transition that is not done needs a next observation");
     }
 
     /**

@@ -6,13 +6,13 @@ import ai.djl.training.loss.Loss;
 import java.util.Objects;
 
 /**
- * {@link PolicyGradientLoss} as a DJL {@link Loss}, so it can sit in a {@code TrainingConfig} and be
- * used with DJL's own training utilities.
+ * {@link PolicyGradientLoss} as a DJL {@link Loss}, so it can sit in a {@code TrainingConfig} and
+ * be used with DJL's own training utilities.
  *
  * <p>{@code predictions} is {@code [logProbs]} ({@code [B, T]}, with gradient). {@code labels} is
- * {@code [advantages, mask]}, optionally followed by {@code oldLogProbs} and then {@code refLogProbs}
- * (needed when beta &gt; 0); shapes as in {@link PolicyGradientLoss#compute}. The metrics of the last
- * evaluation are available from {@link #lastOutput()}.
+ * {@code [advantages, mask]}, optionally followed by {@code oldLogProbs} and then {@code
+ * refLogProbs} (needed when beta &gt; 0); shapes as in {@link PolicyGradientLoss#compute}. The
+ * metrics of the last evaluation are available from {@link #lastOutput()}.
  */
 public final class GrpoLoss extends Loss {
 
@@ -33,7 +33,8 @@ public final class GrpoLoss extends Loss {
     public NDArray evaluate(NDList labels, NDList predictions) {
         if (predictions.size() != 1) {
             throw new IllegalArgumentException(
-                    "GrpoLoss expects one prediction (the log-probs) but got " + predictions.size());
+                    "GrpoLoss expects one prediction (the log-probs) but got "
+                            + predictions.size());
         }
         if (labels.size() < 2 || labels.size() > 4) {
             throw new IllegalArgumentException(

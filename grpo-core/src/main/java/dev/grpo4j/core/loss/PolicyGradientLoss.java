@@ -43,6 +43,13 @@ import java.util.OptionalDouble;
  * the gradient-accumulation step count for the types TRL divides ({@link
  * LossType#dividesByAccumulationSteps()}).
  *
+ * <p><b>Entropy bonus</b> (verl's {@code entropy_coeff}; default 0 = off): with a coefficient c > 0
+ * the loss becomes {@code loss - c * agg(H)}, where {@code H} are the given per-token entropies
+ * aggregated with the same token weights as the policy term (verl's {@code agg_loss} with the same
+ * {@code loss_agg_mode}). Rewarding entropy keeps groups from collapsing onto one answer, where
+ * every advantage is zero and nothing is learned. The entropies must carry gradient for the bonus
+ * to act: {@link dev.grpo4j.core.policy.LogProbComputer} computes them so when asked.
+ *
  * <p><b>Metrics</b> (plain doubles, no gradient). "Masked mean" is over the active tokens of the
  * batch, 0 when there are none; clip metrics use the importance weight w of each token (the
  * sequence's or item's weight at those levels), so they are token-weighted at every level.
@@ -95,6 +102,7 @@ public final class PolicyGradientLoss {
     private final double sapoTemperatureNegative;
     private final boolean maskTruncatedCompletions;
     private final double topEntropyQuantile;
+    private final double entropyCoeff;
 
     private PolicyGradientLoss(Builder b) {
         this.lossType = b.lossType;
@@ -110,12 +118,13 @@ public final class PolicyGradientLoss {
         this.sapoTemperatureNegative = b.sapoTemperatureNegative;
         this.maskTruncatedCompletions = b.maskTruncatedCompletions;
         this.topEntropyQuantile = b.topEntropyQuantile;
+        this.entropyCoeff = b.entropyCoeff;
     }
 
     /**
      * A builder with TRL's defaults: DAPO, epsilon 0.2 on both sides, no delta, no dual clip, beta
      * 0, k3, token-level weights, max completion length 512, one accumulation step, SAPO
-     * temperatures 1.0 and 1.05, no truncation masking, no entropy filter.
+     * temperatures 1.0 and 1.05, no truncation masking, no entropy filter, no entropy bonus.
      *
      * @return a new builder
      */
@@ -210,7 +219,12 @@ public final class PolicyGradientLoss {
             }
         }
         double[] tokenWeights = HostArrays.tokenWeights(host.mask, rowWeights, host.cols);
-        NDArray loss = perToken.mul(HostArrays.create(manager, tokenWeights, shape, type)).sum();
+        NDArray weights = HostArrays.create(manager, tokenWeights, shape, type);
+        NDArray loss = perToken.mul(weights).sum();
+        if (entropyCoeff > 0) {
+            NDArray entropies = input.entropies().orElseThrow();
+            loss = loss.sub(entropies.toType(type, false).mul(weights).sum().mul(entropyCoeff));
+        }
 
         double value = HostArrays.readFloats("loss", loss)[0];
         if (!Double.isFinite(value)) {
@@ -245,6 +259,12 @@ public final class PolicyGradientLoss {
             throw new IllegalArgumentException(
                     "top entropy quantile is "
                             + topEntropyQuantile
+                            + " but no entropies were given (LossInput.optEntropies)");
+        }
+        if (entropyCoeff > 0 && input.entropies().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the entropy coefficient is "
+                            + entropyCoeff
                             + " but no entropies were given (LossInput.optEntropies)");
         }
         if (maskTruncatedCompletions && input.truncated().isEmpty()) {
@@ -381,6 +401,15 @@ public final class PolicyGradientLoss {
         return topEntropyQuantile;
     }
 
+    /**
+     * The weight c of the entropy bonus {@code - c * agg(H)}; 0 means off.
+     *
+     * @return c ({@code >= 0})
+     */
+    public double entropyCoeff() {
+        return entropyCoeff;
+    }
+
     @Override
     public String toString() {
         return "PolicyGradientLoss{lossType="
@@ -409,6 +438,8 @@ public final class PolicyGradientLoss {
                 + maskTruncatedCompletions
                 + ", topEntropyQuantile="
                 + topEntropyQuantile
+                + ", entropyCoeff="
+                + entropyCoeff
                 + '}';
     }
 
@@ -431,6 +462,7 @@ public final class PolicyGradientLoss {
         private double sapoTemperatureNegative = 1.05;
         private boolean maskTruncatedCompletions;
         private double topEntropyQuantile = 1.0;
+        private double entropyCoeff;
 
         private Builder() {}
 
@@ -603,6 +635,23 @@ public final class PolicyGradientLoss {
                         "top entropy quantile must lie in (0, 1] but was " + rho);
             }
             this.topEntropyQuantile = rho;
+            return this;
+        }
+
+        /**
+         * Sets the weight c of the entropy bonus: the loss becomes {@code loss - c * agg(H)}
+         * (verl's {@code entropy_coeff}; default 0 = off, as in verl). The input must then carry
+         * entropies, and they must carry gradient for the bonus to change the update.
+         *
+         * @param c finite and {@code >= 0}
+         * @return this builder
+         */
+        public Builder optEntropyCoeff(double c) {
+            if (!(c >= 0 && Double.isFinite(c))) {
+                throw new IllegalArgumentException(
+                        "the entropy coefficient must be finite and >= 0 but was " + c);
+            }
+            this.entropyCoeff = c;
             return this;
         }
 

@@ -8,12 +8,13 @@ import ai.djl.training.ParameterStore;
 /**
  * A causal language-model policy: token ids in, next-token logits out.
  *
- * <p>Rows never see each other, and position {@code t} of a row sees only positions {@code <= t} of the
- * same row. The policy's parameters live in {@link #block()}, which the trainer hands to a DJL {@code
- * Model}; the forward methods take the {@link ParameterStore} to read them through, as DJL blocks do.
+ * <p>Rows never see each other, and position {@code t} of a row sees only positions {@code <= t} of
+ * the same row. The policy's parameters live in {@link #block()}, which the trainer hands to a DJL
+ * {@code Model}; the forward methods take the {@link ParameterStore} to read them through, as DJL
+ * blocks do.
  *
- * <p>Memory: results are attached to the manager of the input arrays (token ids), so that a caller who
- * builds its inputs in a per-step manager frees everything with that manager.
+ * <p>Memory: results are attached to the manager of the input arrays (token ids), so that a caller
+ * who builds its inputs in a per-step manager frees everything with that manager.
  */
 public interface CausalLmPolicy {
 

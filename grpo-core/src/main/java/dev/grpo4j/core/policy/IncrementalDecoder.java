@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Life cycle: created by {@link CausalLmPolicy#newDecoder} with the prompts already encoded;
  * {@link #logits()} predicts each stream's next token; {@link #append(int[])} feeds one token per
- * stream; repeat; {@link #close()} frees the cache. Streams that have finished may keep being fed any
- * valid token; their logits are simply ignored by the caller.
+ * stream; repeat; {@link #close()} frees the cache. Streams that have finished may keep being fed
+ * any valid token; their logits are simply ignored by the caller.
  */
 public interface IncrementalDecoder extends AutoCloseable {
 

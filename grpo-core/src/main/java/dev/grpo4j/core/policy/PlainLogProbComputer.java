@@ -10,14 +10,14 @@ import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.util.Checks;
 
 /**
- * The baseline {@link LogProbComputer}: every row is its own sequence {@code [prompt; completion]}, so
- * a group's prompt is encoded once per completion (G times). Simple and exact; {@code
- * SharedPrefixLogProbComputer} in {@code grpo-prefix} gives the same numbers with the prompt encoded
- * once per group.
+ * The baseline {@link LogProbComputer}: every row is its own sequence {@code [prompt; completion]},
+ * so a group's prompt is encoded once per completion (G times). Simple and exact; {@code
+ * SharedPrefixLogProbComputer} in {@code grpo-prefix} gives the same numbers with the prompt
+ * encoded once per group.
  *
- * <p>Rows are right-padded to the longest {@code prompt + completion}; causal attention keeps padding
- * from influencing valid positions. The logits at position {@code P - 1 + t} predict completion token
- * t, so only those T positions per row are turned into log-probs.
+ * <p>Rows are right-padded to the longest {@code prompt + completion}; causal attention keeps
+ * padding from influencing valid positions. The logits at position {@code P - 1 + t} predict
+ * completion token t, so only those T positions per row are turned into log-probs.
  */
 public final class PlainLogProbComputer implements LogProbComputer {
 
@@ -31,6 +31,17 @@ public final class PlainLogProbComputer implements LogProbComputer {
             RolloutBatch batch,
             double temperature,
             boolean training) {
+        return compute(policy, store, batch, temperature, training, false);
+    }
+
+    @Override
+    public TokenLogProbs compute(
+            CausalLmPolicy policy,
+            ParameterStore store,
+            RolloutBatch batch,
+            double temperature,
+            boolean training,
+            boolean differentiableEntropy) {
         Checks.positive("temperature", temperature);
         NDManager manager = batch.manager();
         int rows = batch.size();
@@ -64,9 +75,14 @@ public final class PlainLogProbComputer implements LogProbComputer {
         NDArray tokenIds = manager.create(tokens, new Shape(rows, length));
         NDArray logits = policy.logits(store, tokenIds, null, training);
         NDArray flat = logits.reshape(rows * (long) length, vocab);
-        NDArray picked = flat.get(new NDIndex("{}", manager.create(select))).reshape(rows, width, vocab);
+        NDArray picked =
+                flat.get(new NDIndex("{}", manager.create(select))).reshape(rows, width, vocab);
         return TokenLogProbs.fromLogits(
-                picked, batch.completionIds(), batch.completionMask(), temperature);
+                picked,
+                batch.completionIds(),
+                batch.completionMask(),
+                temperature,
+                differentiableEntropy);
     }
 
     static void checkVocabulary(int[] ids, int vocab, int row, String what) {

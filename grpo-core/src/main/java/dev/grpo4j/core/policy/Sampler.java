@@ -14,11 +14,11 @@ import java.util.random.RandomGenerator;
  * Draws G completions for each of P prompts with a policy's {@link IncrementalDecoder}: each prompt
  * is encoded once and its key/value cache is shared by its G streams.
  *
- * <p>Tokens are drawn on the Java side from the decoder's logits with the given random generator, so a
- * seeded generator gives the same completions on every run and every device. Per step: divide the
- * logits by the temperature, record the chosen token's log-prob under that full distribution, and draw
- * from it after top-k and then top-p filtering. A stream ends at a stop token (kept) or at {@code
- * maxNewTokens} (marked truncated).
+ * <p>Tokens are drawn on the Java side from the decoder's logits with the given random generator,
+ * so a seeded generator gives the same completions on every run and every device. Per step: divide
+ * the logits by the temperature, record the chosen token's log-prob under that full distribution,
+ * and draw from it after top-k and then top-p filtering. A stream ends at a stop token (kept) or at
+ * {@code maxNewTokens} (marked truncated).
  */
 public final class Sampler {
 
@@ -47,7 +47,8 @@ public final class Sampler {
      *
      * @param policy the policy
      * @param store the parameter store to read parameters through
-     * @param manager a manager for the decoder's cache; everything created is freed before returning
+     * @param manager a manager for the decoder's cache; everything created is freed before
+     *     returning
      * @param prompts P non-empty prompts
      * @param samplesPerPrompt G
      * @param random the source of randomness
@@ -141,7 +142,8 @@ public final class Sampler {
         double invT = 1.0 / config.temperature();
         double max = Double.NEGATIVE_INFINITY;
         for (int v = 0; v < vocab; v++) {
-            Checks.require(!Float.isNaN(logits[v]), "the policy produced a NaN logit for token %d", v);
+            Checks.require(
+                    !Float.isNaN(logits[v]), "the policy produced a NaN logit for token %d", v);
             work[v] = logits[v] * invT;
             max = Math.max(max, work[v]);
         }

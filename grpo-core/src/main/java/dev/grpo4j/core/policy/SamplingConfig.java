@@ -5,12 +5,12 @@ import java.util.Arrays;
 
 /**
  * How the {@link Sampler} draws tokens: temperature, top-k, top-p, stop tokens and a length limit.
- * Immutable; build with {@link #builder()}. Defaults follow TRL's {@code GRPOConfig}: temperature 1.0,
- * top-p 1.0, top-k off.
+ * Immutable; build with {@link #builder()}. Defaults follow TRL's {@code GRPOConfig}: temperature
+ * 1.0, top-p 1.0, top-k off.
  *
- * <p>The recorded log-prob of a sampled token is taken from the temperature-scaled distribution over
- * the whole vocabulary (before top-k/top-p filtering), which is what the trainer's log-prob pass
- * recomputes, as in TRL.
+ * <p>The recorded log-prob of a sampled token is taken from the temperature-scaled distribution
+ * over the whole vocabulary (before top-k/top-p filtering), which is what the trainer's log-prob
+ * pass recomputes, as in TRL.
  */
 public final class SamplingConfig {
 

@@ -3,7 +3,6 @@ package dev.grpo4j.core.reward;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.Arrays;
 import java.util.Objects;
 

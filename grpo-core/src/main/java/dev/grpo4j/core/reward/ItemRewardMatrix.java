@@ -1,7 +1,6 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.util.Checks;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A prompt as it comes from a prompt source: its stable key, its token ids, optional text, and
- * metadata that reward functions read (for example the reference answer, as TRL passes dataset columns
- * to reward functions).
+ * metadata that reward functions read (for example the reference answer, as TRL passes dataset
+ * columns to reward functions).
  *
  * @param key a stable identifier (SPO's tracker and the logs use it)
  * @param ids the prompt's token ids, non-empty
@@ -63,7 +63,12 @@ public record Prompt(String key, int[] ids, String text, Map<String, Object> met
         Object v = metadata.get(name);
         if (v == null) {
             throw new IllegalArgumentException(
-                    "prompt '" + key + "' has no metadata '" + name + "'; it has " + metadata.keySet());
+                    "prompt '"
+                            + key
+                            + "' has no metadata '"
+                            + name
+                            + "'; it has "
+                            + metadata.keySet());
         }
         return v;
     }

@@ -5,20 +5,20 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One sampled completion of one prompt: the token ids, the log-probabilities the sampler assigned to
- * them, the rewards it earned, and whether generation was cut off by the length limit.
+ * One sampled completion of one prompt: the token ids, the log-probabilities the sampler assigned
+ * to them, the rewards it earned, and whether generation was cut off by the length limit.
  *
  * <p>Instances are immutable; arrays are copied on the way in and on the way out. Rewards usually
  * arrive after sampling, so {@link #withRewards(double...)} returns a scored copy.
  *
  * <ul>
- *   <li>{@code rewards} has one entry per reward function (K entries, in the order the functions were
- *       registered); {@code NaN} means "not applicable" and is skipped by the estimators, as in TRL.
- *       It is empty before scoring.
- *   <li>{@code itemRewards} has one entry per item of a ranked-list completion (Rank-GRPO's per-rank
- *       rewards, N entries); it is empty for ordinary completions.
- *   <li>{@code samplingLogProbs} has one entry per completion token (natural log, under the sampling
- *       distribution after temperature); it is empty when the sampler did not record them.
+ *   <li>{@code rewards} has one entry per reward function (K entries, in the order the functions
+ *       were registered); {@code NaN} means "not applicable" and is skipped by the estimators, as
+ *       in TRL. It is empty before scoring.
+ *   <li>{@code itemRewards} has one entry per item of a ranked-list completion (Rank-GRPO's
+ *       per-rank rewards, N entries); it is empty for ordinary completions.
+ *   <li>{@code samplingLogProbs} has one entry per completion token (natural log, under the
+ *       sampling distribution after temperature); it is empty when the sampler did not record them.
  * </ul>
  */
 public final class Rollout {
@@ -46,11 +46,15 @@ public final class Rollout {
     private void validate() {
         Checks.require(promptIds.length > 0, "a rollout needs at least one prompt token");
         for (int i = 0; i < promptIds.length; i++) {
-            Checks.require(promptIds[i] >= 0, "prompt token %d has negative id %d", i, promptIds[i]);
+            Checks.require(
+                    promptIds[i] >= 0, "prompt token %d has negative id %d", i, promptIds[i]);
         }
         for (int i = 0; i < completionIds.length; i++) {
             Checks.require(
-                    completionIds[i] >= 0, "completion token %d has negative id %d", i, completionIds[i]);
+                    completionIds[i] >= 0,
+                    "completion token %d has negative id %d",
+                    i,
+                    completionIds[i]);
         }
         Checks.require(
                 samplingLogProbs.length == 0 || samplingLogProbs.length == completionIds.length,
@@ -159,7 +163,8 @@ public final class Rollout {
     }
 
     /**
-     * The sampler's log-probability for each completion token, or an empty array if none was recorded.
+     * The sampler's log-probability for each completion token, or an empty array if none was
+     * recorded.
      *
      * @return a copy of the log-probs
      */
@@ -290,8 +295,8 @@ public final class Rollout {
         }
 
         /**
-         * Sets the completion's token ids (required; may be empty only before validation by a consumer
-         * that rejects empty completions).
+         * Sets the completion's token ids (required; may be empty only before validation by a
+         * consumer that rejects empty completions).
          *
          * @param completionIds the ids
          * @return this builder

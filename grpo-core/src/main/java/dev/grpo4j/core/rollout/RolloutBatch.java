@@ -12,21 +12,24 @@ import java.util.Objects;
 /**
  * A batch of B rollouts padded into {@code [B, T]} NDArrays, where T is the longest completion.
  *
- * <p>Rows are the rollouts of the groups in order (group 0's rollouts first), so the rows of one group
- * are contiguous and share a prompt; {@link #groupOf(int)} and {@link #groupStart(int)} map between rows
- * and groups. Padding sits on the right: row i's completion tokens are columns {@code 0..len_i-1}.
+ * <p>Rows are the rollouts of the groups in order (group 0's rollouts first), so the rows of one
+ * group are contiguous and share a prompt; {@link #groupOf(int)} and {@link #groupStart(int)} map
+ * between rows and groups. Padding sits on the right: row i's completion tokens are columns {@code
+ * 0..len_i-1}.
  *
  * <ul>
  *   <li>{@link #completionIds()}: {@code [B, T]} int32, padding 0;
- *   <li>{@link #completionMask()}: {@code [B, T]} of the batch's float type, 1 for a completion token;
- *   <li>{@link #samplingLogProbs()}: {@code [B, T]} float, 0 at padding; present only if every rollout
- *       recorded them;
- *   <li>{@link #truncatedMask()}: {@code [B]} float, 1 for a completion cut off by the length limit.
+ *   <li>{@link #completionMask()}: {@code [B, T]} of the batch's float type, 1 for a completion
+ *       token;
+ *   <li>{@link #samplingLogProbs()}: {@code [B, T]} float, 0 at padding; present only if every
+ *       rollout recorded them;
+ *   <li>{@link #truncatedMask()}: {@code [B]} float, 1 for a completion cut off by the length
+ *       limit.
  * </ul>
  *
- * <p>All arrays live in the batch's own sub-manager of the manager it was built from; {@link #close()}
- * frees them. The float type (float32 by default, float64 for exact tests) is the type of the mask and
- * log-prob arrays.
+ * <p>All arrays live in the batch's own sub-manager of the manager it was built from; {@link
+ * #close()} frees them. The float type (float32 by default, float64 for exact tests) is the type of
+ * the mask and log-prob arrays.
  */
 public final class RolloutBatch implements AutoCloseable {
 
@@ -108,7 +111,8 @@ public final class RolloutBatch implements AutoCloseable {
         Shape shape = new Shape(b, width);
         this.completionIds = manager.create(ids, shape);
         this.completionMask = manager.create(mask, shape).toType(dataType, false);
-        this.samplingLogProbs = allLogProbs ? manager.create(lps, shape).toType(dataType, false) : null;
+        this.samplingLogProbs =
+                allLogProbs ? manager.create(lps, shape).toType(dataType, false) : null;
         this.truncatedMask = manager.create(trunc, new Shape(b)).toType(dataType, false);
     }
 
@@ -295,7 +299,8 @@ public final class RolloutBatch implements AutoCloseable {
      */
     public NDArray samplingLogProbs() {
         if (samplingLogProbs == null) {
-            throw new IllegalStateException("some rollouts in this batch have no sampling log-probs");
+            throw new IllegalStateException(
+                    "some rollouts in this batch have no sampling log-probs");
         }
         return samplingLogProbs;
     }
@@ -310,15 +315,18 @@ public final class RolloutBatch implements AutoCloseable {
     }
 
     /**
-     * Pads a per-token Java matrix (ragged rows, one value per completion token) into a {@code [B, T]}
-     * array of the batch's float type owned by the batch's manager.
+     * Pads a per-token Java matrix (ragged rows, one value per completion token) into a {@code [B,
+     * T]} array of the batch's float type owned by the batch's manager.
      *
      * @param values one row per batch row; row r must have {@code completionLength(r)} entries
      * @return the padded array, 0 at padding
      */
     public NDArray padTokens(double[][] values) {
         Checks.require(
-                values.length == rows.size(), "expected %d rows but got %d", rows.size(), values.length);
+                values.length == rows.size(),
+                "expected %d rows but got %d",
+                rows.size(),
+                values.length);
         int width = maxCompletionLength;
         double[] flat = new double[rows.size() * width];
         for (int r = 0; r < values.length; r++) {

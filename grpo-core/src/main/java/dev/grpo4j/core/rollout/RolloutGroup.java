@@ -7,12 +7,13 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * One prompt and the G rollouts sampled from it: the unit over which GRPO centres and scales rewards.
+ * One prompt and the G rollouts sampled from it: the unit over which GRPO centres and scales
+ * rewards.
  *
- * <p>{@code promptKey} identifies the prompt across steps (SPO keeps per-prompt state under it, logs
- * name it); when none is given it is derived from the prompt's token ids. Every rollout must carry the
- * group's prompt ids. G may be 1 here: whether a singleton group is acceptable is the estimator's
- * decision (TRL rejects it, verl uses the raw score).
+ * <p>{@code promptKey} identifies the prompt across steps (SPO keeps per-prompt state under it,
+ * logs name it); when none is given it is derived from the prompt's token ids. Every rollout must
+ * carry the group's prompt ids. G may be 1 here: whether a singleton group is acceptable is the
+ * estimator's decision (TRL rejects it, verl uses the raw score).
  */
 public final class RolloutGroup {
 
@@ -34,7 +35,8 @@ public final class RolloutGroup {
      * @throws IllegalArgumentException if the list is empty or the prompts differ
      */
     public static RolloutGroup of(List<Rollout> rollouts) {
-        Checks.require(rollouts != null && !rollouts.isEmpty(), "a rollout group must not be empty");
+        Checks.require(
+                rollouts != null && !rollouts.isEmpty(), "a rollout group must not be empty");
         return of(keyOf(rollouts.get(0).promptIds()), rollouts);
     }
 
@@ -48,7 +50,8 @@ public final class RolloutGroup {
      */
     public static RolloutGroup of(String promptKey, List<Rollout> rollouts) {
         Objects.requireNonNull(promptKey, "promptKey");
-        Checks.require(rollouts != null && !rollouts.isEmpty(), "rollout group '%s' is empty", promptKey);
+        Checks.require(
+                rollouts != null && !rollouts.isEmpty(), "rollout group '%s' is empty", promptKey);
         List<Rollout> copy = List.copyOf(rollouts);
         int[] prompt = copy.get(0).promptIds();
         for (int i = 1; i < copy.size(); i++) {

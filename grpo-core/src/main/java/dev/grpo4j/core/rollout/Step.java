@@ -9,11 +9,11 @@ import java.util.Objects;
  *
  * <p>The {@code anchorState} is the environment state the action was taken in, without the prompt
  * history (GiGPO groups steps taken from identical anchor states). It may be a {@link String}, a
- * {@link Number}, an array, a {@link java.util.List} or a {@link java.util.Map} of those; it must not be
- * mutated after the step is built.
+ * {@link Number}, an array, a {@link java.util.List} or a {@link java.util.Map} of those; it must
+ * not be mutated after the step is built.
  *
- * <p>For the loss a step is one row: {@link #asRollout()} turns the observation into the prompt and the
- * action into the completion.
+ * <p>For the loss a step is one row: {@link #asRollout()} turns the observation into the prompt and
+ * the action into the completion.
  */
 public final class Step {
 
@@ -97,8 +97,8 @@ public final class Step {
     }
 
     /**
-     * This step as a single-turn rollout (observation as prompt, action as completion, the step reward
-     * as its only reward), for the loss.
+     * This step as a single-turn rollout (observation as prompt, action as completion, the step
+     * reward as its only reward), for the loss.
      *
      * @return the rollout
      */
@@ -114,7 +114,13 @@ public final class Step {
 
     @Override
     public String toString() {
-        return "Step{anchor=" + anchorState + ", action=" + actionIds.length + " tokens, reward=" + reward + '}';
+        return "Step{anchor="
+                + anchorState
+                + ", action="
+                + actionIds.length
+                + " tokens, reward="
+                + reward
+                + '}';
     }
 
     /** Builds a {@link Step}; {@code setX} values are required, {@code optX} values optional. */

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * One multi-turn episode: its steps in time order and its episode score.
  *
- * <p>The episode score R is what GiGPO's episode-level advantage compares across the trajectories of
- * one task; by default it is the sum of the step rewards (verl-agent's episode total).
+ * <p>The episode score R is what GiGPO's episode-level advantage compares across the trajectories
+ * of one task; by default it is the sum of the step rewards (verl-agent's episode total).
  */
 public final class Trajectory {
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The G trajectories started from the same task (verl-agent's {@code uid}): GiGPO's outer group. Step
- * groups (same anchor state) are formed only inside one trajectory group, never across groups.
+ * The G trajectories started from the same task (verl-agent's {@code uid}): GiGPO's outer group.
+ * Step groups (same anchor state) are formed only inside one trajectory group, never across groups.
  */
 public final class TrajectoryGroup {
 

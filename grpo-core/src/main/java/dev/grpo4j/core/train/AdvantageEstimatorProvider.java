@@ -4,9 +4,9 @@ import dev.grpo4j.core.advantage.AdvantageEstimator;
 
 /**
  * Supplies the default advantage estimator when a trainer is built without one, found with {@link
- * java.util.ServiceLoader}. {@code grpo-advantage} registers one that builds TRL's GRPO estimator from
- * the config's {@code scale_rewards}; with it on the class path, a trainer needs no estimator to be
- * named.
+ * java.util.ServiceLoader}. {@code grpo-advantage} registers one that builds TRL's GRPO estimator
+ * from the config's {@code scale_rewards}; with it on the class path, a trainer needs no estimator
+ * to be named.
  */
 public interface AdvantageEstimatorProvider {
 

@@ -13,12 +13,12 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * SPO's policy-drift measurement (ALGORITHMS.md section 4, step 4): for every prompt it keeps the last
- * response sampled for it, with that response's log-probs under the policy right after the update
- * that followed. At the prompt's next visit, after the next update, the drift is the token mean of
- * {@code |lp_stored - lp_now|} over that stored response; a first visit has drift 0. Duplicates within
- * one batch are handled in order: a prompt's second rollout sees the first one as its previous
- * response, whose log-probs are already current, so its drift is 0.
+ * SPO's policy-drift measurement (ALGORITHMS.md section 4, step 4): for every prompt it keeps the
+ * last response sampled for it, with that response's log-probs under the policy right after the
+ * update that followed. At the prompt's next visit, after the next update, the drift is the token
+ * mean of {@code |lp_stored - lp_now|} over that stored response; a first visit has drift 0.
+ * Duplicates within one batch are handled in order: a prompt's second rollout sees the first one as
+ * its previous response, whose log-probs are already current, so its drift is 0.
  */
 final class DriftTracker {
 
@@ -36,7 +36,9 @@ final class DriftTracker {
      * @return the drift of each rollout
      */
     double[] measureAndStore(
-            List<String> keys, List<Rollout> rollouts, Function<List<Rollout>, float[][]> logProbsNow) {
+            List<String> keys,
+            List<Rollout> rollouts,
+            Function<List<Rollout>, float[][]> logProbsNow) {
         List<Rollout> previous = new ArrayList<>();
         List<String> previousKeys = new ArrayList<>();
         for (String key : new java.util.LinkedHashSet<>(keys)) {

@@ -20,9 +20,9 @@ import java.util.Optional;
 
 /**
  * Everything that shapes a GRPO run, immutable. Names and defaults follow TRL's {@code GRPOConfig}
- * (and Hugging Face's {@code TrainingArguments}); each setter's javadoc gives TRL's name and default,
- * and {@code docs/CONFIG.md} has the full table. Setters validate at once with a message that quotes
- * the rejected value; {@link Builder#build()} checks combinations.
+ * (and Hugging Face's {@code TrainingArguments}); each setter's javadoc gives TRL's name and
+ * default, and {@code docs/CONFIG.md} has the full table. Setters validate at once with a message
+ * that quotes the rejected value; {@link Builder#build()} checks combinations.
  *
  * <pre>{@code
  * GrpoConfig config = GrpoConfig.builder()
@@ -65,6 +65,7 @@ public final class GrpoConfig {
     private final String scaleRewards;
     private final boolean maskTruncatedCompletions;
     private final double topEntropyQuantile;
+    private final double entropyCoeff;
     private final LogProbComputer logProbComputer;
     private final long seed;
     private final int loggingSteps;
@@ -105,6 +106,7 @@ public final class GrpoConfig {
         scaleRewards = b.scaleRewards;
         maskTruncatedCompletions = b.maskTruncatedCompletions;
         topEntropyQuantile = b.topEntropyQuantile;
+        entropyCoeff = b.entropyCoeff;
         logProbComputer = b.logProbComputer;
         seed = b.seed;
         loggingSteps = b.loggingSteps;
@@ -161,6 +163,7 @@ public final class GrpoConfig {
         b.scaleRewards = scaleRewards;
         b.maskTruncatedCompletions = maskTruncatedCompletions;
         b.topEntropyQuantile = topEntropyQuantile;
+        b.entropyCoeff = entropyCoeff;
         b.logProbComputer = logProbComputer;
         b.seed = seed;
         b.loggingSteps = loggingSteps;
@@ -171,187 +174,271 @@ public final class GrpoConfig {
         return b;
     }
 
-    /** @return G, completions sampled per prompt (TRL {@code num_generations}) */
+    /**
+     * @return G, completions sampled per prompt (TRL {@code num_generations})
+     */
     public int numGenerations() {
         return numGenerations;
     }
 
-    /** @return prompts per training step; a step trains on {@code promptsPerStep * G} completions */
+    /**
+     * @return prompts per training step; a step trains on {@code promptsPerStep * G} completions
+     */
     public int promptsPerStep() {
         return promptsPerStep;
     }
 
-    /** @return the longest prompt in tokens; longer prompts keep their last tokens (TRL) */
+    /**
+     * @return the longest prompt in tokens; longer prompts keep their last tokens (TRL)
+     */
     public int maxPromptLength() {
         return maxPromptLength;
     }
 
-    /** @return the longest completion in tokens (TRL {@code max_completion_length}) */
+    /**
+     * @return the longest completion in tokens (TRL {@code max_completion_length})
+     */
     public int maxCompletionLength() {
         return maxCompletionLength;
     }
 
-    /** @return the sampling temperature; log-probs are computed at it too */
+    /**
+     * @return the sampling temperature; log-probs are computed at it too
+     */
     public double temperature() {
         return temperature;
     }
 
-    /** @return nucleus sampling's p; 1.0 is off */
+    /**
+     * @return nucleus sampling's p; 1.0 is off
+     */
     public double topP() {
         return topP;
     }
 
-    /** @return top-k sampling's k; 0 is off */
+    /**
+     * @return top-k sampling's k; 0 is off
+     */
     public int topK() {
         return topK;
     }
 
-    /** @return token ids that end a completion (EOS) */
+    /**
+     * @return token ids that end a completion (EOS)
+     */
     public int[] stopTokenIds() {
         return stopTokenIds.clone();
     }
 
-    /** @return the most turns of a multi-turn episode */
+    /**
+     * @return the most turns of a multi-turn episode
+     */
     public int maxTurns() {
         return maxTurns;
     }
 
-    /** @return the peak learning rate */
+    /**
+     * @return the peak learning rate
+     */
     public double learningRate() {
         return learningRate;
     }
 
-    /** @return the learning-rate schedule (TRL {@code lr_scheduler_type}) */
+    /**
+     * @return the learning-rate schedule (TRL {@code lr_scheduler_type})
+     */
     public LearningRateSchedule lrScheduler() {
         return lrScheduler;
     }
 
-    /** @return the warm-up length in steps: {@code warmup_steps}, or {@code warmup_ratio * max_steps} */
+    /**
+     * @return the warm-up length in steps: {@code warmup_steps}, or {@code warmup_ratio *
+     *     max_steps}
+     */
     public long warmupSteps() {
         return warmupSteps > 0 ? warmupSteps : (long) Math.ceil(warmupRatio * maxSteps);
     }
 
-    /** @return decoupled weight decay */
+    /**
+     * @return decoupled weight decay
+     */
     public double weightDecay() {
         return weightDecay;
     }
 
-    /** @return the global gradient-norm clip; 0 disables */
+    /**
+     * @return the global gradient-norm clip; 0 disables
+     */
     public double maxGradNorm() {
         return maxGradNorm;
     }
 
-    /** @return Adam's first-moment decay */
+    /**
+     * @return Adam's first-moment decay
+     */
     public double adamBeta1() {
         return adamBeta1;
     }
 
-    /** @return Adam's second-moment decay */
+    /**
+     * @return Adam's second-moment decay
+     */
     public double adamBeta2() {
         return adamBeta2;
     }
 
-    /** @return Adam's epsilon */
+    /**
+     * @return Adam's epsilon
+     */
     public double adamEpsilon() {
         return adamEpsilon;
     }
 
-    /** @return the number of training steps of a run */
+    /**
+     * @return the number of training steps of a run
+     */
     public long maxSteps() {
         return maxSteps;
     }
 
-    /** @return mu, policy updates per generation batch (TRL {@code num_iterations}) */
+    /**
+     * @return mu, policy updates per generation batch (TRL {@code num_iterations})
+     */
     public int numIterations() {
         return numIterations;
     }
 
-    /** @return the KL weight; 0 means no reference policy */
+    /**
+     * @return the KL weight; 0 means no reference policy
+     */
     public double beta() {
         return beta;
     }
 
-    /** @return the loss type */
+    /**
+     * @return the loss type
+     */
     public LossType lossType() {
         return lossType;
     }
 
-    /** @return epsilon low of the clipped surrogate */
+    /**
+     * @return epsilon low of the clipped surrogate
+     */
     public double epsilon() {
         return epsilon;
     }
 
-    /** @return epsilon high (equal to epsilon unless set) */
+    /**
+     * @return epsilon high (equal to epsilon unless set)
+     */
     public double epsilonHigh() {
         return epsilonHigh;
     }
 
-    /** @return INTELLECT-2's two-sided clip delta, if set */
+    /**
+     * @return INTELLECT-2's two-sided clip delta, if set
+     */
     public Optional<Double> delta() {
         return Double.isNaN(delta) ? Optional.empty() : Optional.of(delta);
     }
 
-    /** @return verl's dual-clip constant c, if set */
+    /**
+     * @return verl's dual-clip constant c, if set
+     */
     public Optional<Double> dualClip() {
         return Double.isNaN(dualClip) ? Optional.empty() : Optional.of(dualClip);
     }
 
-    /** @return the KL estimator */
+    /**
+     * @return the KL estimator
+     */
     public KlEstimator klEstimator() {
         return klEstimator;
     }
 
-    /** @return the importance-sampling level */
+    /**
+     * @return the importance-sampling level
+     */
     public ImportanceSampling importanceSampling() {
         return importanceSampling;
     }
 
-    /** @return TRL's {@code scale_rewards}: "group", "batch" or "none"; configures the default estimator */
+    /**
+     * @return TRL's {@code scale_rewards}: "group", "batch" or "none"; configures the default
+     *     estimator
+     */
     public String scaleRewards() {
         return scaleRewards;
     }
 
-    /** @return whether truncated completions leave the loss */
+    /**
+     * @return whether truncated completions leave the loss
+     */
     public boolean maskTruncatedCompletions() {
         return maskTruncatedCompletions;
     }
 
-    /** @return rho of the top-entropy-quantile token filter; 1.0 is off */
+    /**
+     * @return rho of the top-entropy-quantile token filter; 1.0 is off
+     */
     public double topEntropyQuantile() {
         return topEntropyQuantile;
     }
 
-    /** @return how per-token log-probs are computed (plain or shared-prefix) */
+    /**
+     * @return the weight of the entropy bonus {@code - c * agg(H)} in the loss (verl's {@code
+     *     entropy_coeff}); 0 is off
+     */
+    public double entropyCoeff() {
+        return entropyCoeff;
+    }
+
+    /**
+     * @return how per-token log-probs are computed (plain or shared-prefix)
+     */
     public LogProbComputer logProbComputer() {
         return logProbComputer;
     }
 
-    /** @return the seed of every random choice of the run */
+    /**
+     * @return the seed of every random choice of the run
+     */
     public long seed() {
         return seed;
     }
 
-    /** @return log every this many steps */
+    /**
+     * @return log every this many steps
+     */
     public int loggingSteps() {
         return loggingSteps;
     }
 
-    /** @return checkpoint every this many steps; 0 never (always 0 without an output directory) */
+    /**
+     * @return checkpoint every this many steps; 0 never (always 0 without an output directory)
+     */
     public long saveSteps() {
         return outputDir == null ? 0 : saveSteps;
     }
 
-    /** @return how many checkpoints to keep; 0 keeps all */
+    /**
+     * @return how many checkpoints to keep; 0 keeps all
+     */
     public int saveTotalLimit() {
         return saveTotalLimit;
     }
 
-    /** @return where metrics, charts and checkpoints go, if anywhere */
+    /**
+     * @return where metrics, charts and checkpoints go, if anywhere
+     */
     public Optional<Path> outputDir() {
         return Optional.ofNullable(outputDir);
     }
 
-    /** @return the float type of the loss computation */
+    /**
+     * @return the float type of the loss computation
+     */
     public DataType dataType() {
         return dataType;
     }
@@ -386,7 +473,8 @@ public final class GrpoConfig {
                         .optImportanceSampling(importanceSampling)
                         .optMaxCompletionLength(maxCompletionLength)
                         .optMaskTruncatedCompletions(maskTruncatedCompletions)
-                        .optTopEntropyQuantile(topEntropyQuantile);
+                        .optTopEntropyQuantile(topEntropyQuantile)
+                        .optEntropyCoeff(entropyCoeff);
         if (!Double.isNaN(delta)) {
             b.optDelta(delta);
         }
@@ -433,6 +521,7 @@ public final class GrpoConfig {
         m.put("scale_rewards", scaleRewards);
         m.put("mask_truncated_completions", maskTruncatedCompletions);
         m.put("top_entropy_quantile", topEntropyQuantile);
+        m.put("entropy_coeff", entropyCoeff);
         m.put("log_prob_computer", logProbComputer.getClass().getSimpleName());
         m.put("seed", seed);
         m.put("logging_steps", loggingSteps);
@@ -481,6 +570,7 @@ public final class GrpoConfig {
         private String scaleRewards = "group";
         private boolean maskTruncatedCompletions;
         private double topEntropyQuantile = 1.0;
+        private double entropyCoeff;
         private LogProbComputer logProbComputer = new PlainLogProbComputer();
         private long seed = 42;
         private int loggingSteps = 10;
@@ -499,7 +589,8 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optNumGenerations(int numGenerations) {
-            Checks.require(numGenerations >= 1, "num_generations must be >= 1 but was %d", numGenerations);
+            Checks.require(
+                    numGenerations >= 1, "num_generations must be >= 1 but was %d", numGenerations);
             this.numGenerations = numGenerations;
             return this;
         }
@@ -512,7 +603,10 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optPromptsPerStep(int promptsPerStep) {
-            Checks.require(promptsPerStep >= 1, "prompts_per_step must be >= 1 but was %d", promptsPerStep);
+            Checks.require(
+                    promptsPerStep >= 1,
+                    "prompts_per_step must be >= 1 but was %d",
+                    promptsPerStep);
             this.promptsPerStep = promptsPerStep;
             return this;
         }
@@ -524,7 +618,10 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optMaxPromptLength(int maxPromptLength) {
-            Checks.require(maxPromptLength >= 1, "max_prompt_length must be >= 1 but was %d", maxPromptLength);
+            Checks.require(
+                    maxPromptLength >= 1,
+                    "max_prompt_length must be >= 1 but was %d",
+                    maxPromptLength);
             this.maxPromptLength = maxPromptLength;
             return this;
         }
@@ -537,7 +634,9 @@ public final class GrpoConfig {
          */
         public Builder optMaxCompletionLength(int maxCompletionLength) {
             Checks.require(
-                    maxCompletionLength >= 1, "max_completion_length must be >= 1 but was %d", maxCompletionLength);
+                    maxCompletionLength >= 1,
+                    "max_completion_length must be >= 1 but was %d",
+                    maxCompletionLength);
             this.maxCompletionLength = maxCompletionLength;
             return this;
         }
@@ -608,8 +707,8 @@ public final class GrpoConfig {
         }
 
         /**
-         * TRL {@code learning_rate} (default 1e-6, tuned for pretrained LLMs; tiny models from scratch
-         * want about 1e-3).
+         * TRL {@code learning_rate} (default 1e-6, tuned for pretrained LLMs; tiny models from
+         * scratch want about 1e-3).
          *
          * @param learningRate {@code > 0}
          * @return this builder
@@ -649,7 +748,10 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optWarmupRatio(double warmupRatio) {
-            Checks.require(warmupRatio >= 0 && warmupRatio < 1, "warmup_ratio must lie in [0, 1) but was %s", warmupRatio);
+            Checks.require(
+                    warmupRatio >= 0 && warmupRatio < 1,
+                    "warmup_ratio must lie in [0, 1) but was %s",
+                    warmupRatio);
             this.warmupRatio = warmupRatio;
             return this;
         }
@@ -685,8 +787,10 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optAdam(double beta1, double beta2, double epsilon) {
-            Checks.require(beta1 >= 0 && beta1 < 1, "adam_beta1 must lie in [0, 1) but was %s", beta1);
-            Checks.require(beta2 >= 0 && beta2 < 1, "adam_beta2 must lie in [0, 1) but was %s", beta2);
+            Checks.require(
+                    beta1 >= 0 && beta1 < 1, "adam_beta1 must lie in [0, 1) but was %s", beta1);
+            Checks.require(
+                    beta2 >= 0 && beta2 < 1, "adam_beta2 must lie in [0, 1) but was %s", beta2);
             this.adamBeta1 = beta1;
             this.adamBeta2 = beta2;
             this.adamEpsilon = Checks.positive("adam_epsilon", epsilon);
@@ -694,7 +798,8 @@ public final class GrpoConfig {
         }
 
         /**
-         * HF {@code max_steps} (default 500): the length of a run and of the learning-rate schedule.
+         * HF {@code max_steps} (default 500): the length of a run and of the learning-rate
+         * schedule.
          *
          * @param maxSteps {@code >= 1}
          * @return this builder
@@ -706,21 +811,22 @@ public final class GrpoConfig {
         }
 
         /**
-         * TRL {@code num_iterations}, mu (default 1): policy updates per generation batch; with mu > 1
-         * the old log-probs are computed once, before the first update.
+         * TRL {@code num_iterations}, mu (default 1): policy updates per generation batch; with mu
+         * > 1 the old log-probs are computed once, before the first update.
          *
          * @param numIterations {@code >= 1}
          * @return this builder
          */
         public Builder optNumIterations(int numIterations) {
-            Checks.require(numIterations >= 1, "num_iterations must be >= 1 but was %d", numIterations);
+            Checks.require(
+                    numIterations >= 1, "num_iterations must be >= 1 but was %d", numIterations);
             this.numIterations = numIterations;
             return this;
         }
 
         /**
-         * TRL {@code beta} (default 0.0): the KL weight; above 0 a frozen copy of the initial policy
-         * serves as the reference.
+         * TRL {@code beta} (default 0.0): the KL weight; above 0 a frozen copy of the initial
+         * policy serves as the reference.
          *
          * @param beta {@code >= 0}
          * @return this builder
@@ -749,7 +855,10 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optClip(double epsilonLow, double epsilonHigh) {
-            Checks.require(epsilonLow >= 0 && epsilonLow < 1, "epsilon must lie in [0, 1) but was %s", epsilonLow);
+            Checks.require(
+                    epsilonLow >= 0 && epsilonLow < 1,
+                    "epsilon must lie in [0, 1) but was %s",
+                    epsilonLow);
             Checks.require(
                     epsilonHigh >= 0 && Double.isFinite(epsilonHigh),
                     "epsilon_high must be a finite number >= 0 but was %s",
@@ -766,7 +875,10 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optDelta(double delta) {
-            Checks.require(delta > 1 && Double.isFinite(delta), "delta must be a finite number > 1 but was %s", delta);
+            Checks.require(
+                    delta > 1 && Double.isFinite(delta),
+                    "delta must be a finite number > 1 but was %s",
+                    delta);
             this.delta = delta;
             return this;
         }
@@ -778,7 +890,10 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optDualClip(double c) {
-            Checks.require(c > 1 && Double.isFinite(c), "dual clip c must be a finite number > 1 but was %s", c);
+            Checks.require(
+                    c > 1 && Double.isFinite(c),
+                    "dual clip c must be a finite number > 1 but was %s",
+                    c);
             this.dualClip = c;
             return this;
         }
@@ -828,7 +943,9 @@ public final class GrpoConfig {
                     break;
                 default:
                     throw new IllegalArgumentException(
-                            "scale_rewards must be 'group', 'batch' or 'none' but was '" + scaleRewards + "'");
+                            "scale_rewards must be 'group', 'batch' or 'none' but was '"
+                                    + scaleRewards
+                                    + "'");
             }
             return this;
         }
@@ -851,8 +968,27 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optTopEntropyQuantile(double rho) {
-            Checks.require(rho > 0 && rho <= 1, "top_entropy_quantile must lie in (0, 1] but was %s", rho);
+            Checks.require(
+                    rho > 0 && rho <= 1, "top_entropy_quantile must lie in (0, 1] but was %s", rho);
             this.topEntropyQuantile = rho;
+            return this;
+        }
+
+        /**
+         * verl {@code entropy_coeff} (default 0 = off): the loss subtracts {@code c} times the
+         * entropy of the policy's next-token distributions, aggregated like the policy term, which
+         * keeps groups from collapsing onto one answer. It costs one more {@code [B, T, V]} array
+         * in the backward pass.
+         *
+         * @param c finite and {@code >= 0}
+         * @return this builder
+         */
+        public Builder optEntropyCoeff(double c) {
+            Checks.require(
+                    c >= 0 && Double.isFinite(c),
+                    "entropy_coeff must be finite and >= 0 but was %s",
+                    c);
+            this.entropyCoeff = c;
             return this;
         }
 
@@ -886,7 +1022,8 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optLoggingSteps(int loggingSteps) {
-            Checks.require(loggingSteps >= 1, "logging_steps must be >= 1 but was %d", loggingSteps);
+            Checks.require(
+                    loggingSteps >= 1, "logging_steps must be >= 1 but was %d", loggingSteps);
             this.loggingSteps = loggingSteps;
             return this;
         }
@@ -898,7 +1035,8 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optSaveSteps(long saveSteps) {
-            Checks.require(saveSteps >= 0, "save_steps must be >= 0 (0 = never) but was %d", saveSteps);
+            Checks.require(
+                    saveSteps >= 0, "save_steps must be >= 0 (0 = never) but was %d", saveSteps);
             this.saveSteps = saveSteps;
             this.saveStepsSet = true;
             return this;
@@ -911,7 +1049,8 @@ public final class GrpoConfig {
          * @return this builder
          */
         public Builder optSaveTotalLimit(int limit) {
-            Checks.require(limit >= 0, "save_total_limit must be >= 0 (0 = keep all) but was %d", limit);
+            Checks.require(
+                    limit >= 0, "save_total_limit must be >= 0 (0 = keep all) but was %d", limit);
             this.saveTotalLimit = limit;
             return this;
         }

@@ -2,14 +2,10 @@ package dev.grpo4j.core.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import dev.grpo4j.core.advantage.AdvantageEstimator;
@@ -18,23 +14,16 @@ import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.advantage.DriftAwareEstimator;
 import dev.grpo4j.core.env.EnvironmentFactory;
 import dev.grpo4j.core.loss.GrpoLoss;
-import dev.grpo4j.core.loss.LossInput;
-import dev.grpo4j.core.loss.LossOutput;
 import dev.grpo4j.core.loss.PolicyGradientLoss;
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.policy.LogProbComputer;
 import dev.grpo4j.core.policy.Sampler;
-import dev.grpo4j.core.policy.TokenLogProbs;
-import dev.grpo4j.core.reward.Completion;
-import dev.grpo4j.core.reward.ItemRewardMatrix;
 import dev.grpo4j.core.reward.ItemRewardSet;
 import dev.grpo4j.core.reward.RewardAggregation;
 import dev.grpo4j.core.reward.RewardEvaluator;
-import dev.grpo4j.core.reward.RewardMatrix;
 import dev.grpo4j.core.reward.RewardSet;
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.rollout.Rollout;
-import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.rollout.RolloutGroup;
 import dev.grpo4j.core.rollout.Step;
 import dev.grpo4j.core.rollout.Trajectory;
@@ -45,7 +34,6 @@ import dev.grpo4j.core.train.listener.GrpoListener;
 import dev.grpo4j.core.train.listener.JsonlMetricsWriter;
 import dev.grpo4j.core.train.listener.LoggingListener;
 import dev.grpo4j.core.train.optim.AdamW;
-import dev.grpo4j.core.train.optim.GradientClipping;
 import dev.grpo4j.core.util.Checks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,19 +62,20 @@ import java.util.random.RandomGenerator;
  *   <li>score them in parallel with the {@link RewardEvaluator};
  *   <li>compute advantages with the {@link AdvantageEstimator};
  *   <li>run {@code num_iterations} updates: old log-probs computed once (when mu &gt; 1), reference
- *       log-probs from the frozen initial policy (when beta &gt; 0), then {@link PolicyGradientLoss},
- *       gradient clipping and an AdamW step;
- *   <li>for drift-aware estimators (SPO), measure each prompt's policy drift and update the tracker;
+ *       log-probs from the frozen initial policy (when beta &gt; 0), then {@link
+ *       PolicyGradientLoss}, gradient clipping and an AdamW step;
+ *   <li>for drift-aware estimators (SPO), measure each prompt's policy drift and update the
+ *       tracker;
  *   <li>report the metrics to the listeners and checkpoint when due.
  * </ol>
  *
- * <p>Memory: every array of a step lives in a per-step sub-manager and an {@link NDScope}, both closed
- * when the step ends, so native memory stays flat across steps.
+ * <p>Memory: every array of a step lives in a per-step sub-manager and an {@link NDScope}, both
+ * closed when the step ends, so native memory stays flat across steps.
  *
- * <p>Failures: a reward function or environment that throws ends the step with its exception ({@code
- * RewardException}, {@code EnvironmentException}) before any parameter changes; a non-finite loss or
- * gradient ends it with an {@link IllegalStateException}. Checkpoints are written atomically, so the
- * last one stays intact. Not thread-safe, like DJL's {@code Trainer}.
+ * <p>Failures: a reward function or environment that throws ends the step with its exception
+ * ({@code RewardException}, {@code EnvironmentException}) before any parameter changes; a
+ * non-finite loss or gradient ends it with an {@link IllegalStateException}. Checkpoints are
+ * written atomically, so the last one stays intact. Not thread-safe, like DJL's {@code Trainer}.
  */
 public final class GrpoTrainer implements AutoCloseable {
 
@@ -99,6 +88,8 @@ public final class GrpoTrainer implements AutoCloseable {
     private final int itemCount;
     private final RewardEvaluator evaluator;
     private final boolean ownsEvaluator;
+    private final RolloutScorer scorer;
+    private final PolicyUpdater updater;
     private final AdvantageEstimator estimator;
     private final EnvironmentFactory environments;
     private final Function<int[], String> decoder;
@@ -119,7 +110,6 @@ public final class GrpoTrainer implements AutoCloseable {
     private final List<StepMetrics> history = new ArrayList<>();
     private long step;
     private double tokensSeen;
-    private boolean optimizerStepped;
     private boolean started;
 
     private GrpoTrainer(Builder b) {
@@ -137,7 +127,11 @@ public final class GrpoTrainer implements AutoCloseable {
         this.logProbs = config.logProbComputer();
         this.checkpoints =
                 config.outputDir()
-                        .map(dir -> new CheckpointStore(dir.resolve("checkpoints"), config.saveTotalLimit()))
+                        .map(
+                                dir ->
+                                        new CheckpointStore(
+                                                dir.resolve("checkpoints"),
+                                                config.saveTotalLimit()))
                         .orElse(null);
         this.drift = estimator instanceof DriftAwareEstimator ? new DriftTracker() : null;
         validate(b);
@@ -157,7 +151,9 @@ public final class GrpoTrainer implements AutoCloseable {
         TrainerCheckpoint.State resumed = null;
         if (b.resumeFrom != null) {
             // Parameters must be replaced before any store caches their arrays.
-            resumed = TrainerCheckpoint.loadParameters(resolveCheckpoint(b.resumeFrom), policy, reference);
+            resumed =
+                    TrainerCheckpoint.loadParameters(
+                            resolveCheckpoint(b.resumeFrom), policy, reference);
         }
 
         this.model = Model.newInstance("grpo-policy");
@@ -165,7 +161,7 @@ public final class GrpoTrainer implements AutoCloseable {
         this.optimizer =
                 AdamW.builder()
                         .setManager(policyManager)
-                        .optLearningRate(ignored -> currentLearningRate())
+                        .optLearningRate(ignored -> learningRateAt(step))
                         .optBetas(config.adamBeta1(), config.adamBeta2())
                         .optEpsilon(config.adamEpsilon())
                         .optWeightDecay(config.weightDecay())
@@ -176,7 +172,8 @@ public final class GrpoTrainer implements AutoCloseable {
                                 .optOptimizer(optimizer)
                                 .optDevices(new Device[] {policyManager.getDevice()}));
         this.store = new ParameterStore(trainer.getManager(), false);
-        this.referenceStore = reference == null ? null : new ParameterStore(referenceManager, false);
+        this.referenceStore =
+                reference == null ? null : new ParameterStore(referenceManager, false);
         this.trainable = new ArrayList<>();
         for (var pair : policy.block().getParameters()) {
             optimizer.bindName(pair.getValue().getId(), pair.getKey());
@@ -186,6 +183,18 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         this.generator =
                 new RolloutGenerator(policy, store, new Sampler(config.samplingConfig()), config);
+        this.scorer = new RolloutScorer(evaluator, rewards, itemRewards, itemCount, decoder);
+        this.updater =
+                new PolicyUpdater(
+                        config,
+                        loss,
+                        policy,
+                        store,
+                        reference,
+                        referenceStore,
+                        trainer,
+                        trainable,
+                        () -> step);
         this.listeners = new ArrayList<>();
         if (b.defaultListeners) {
             listeners.add(new LoggingListener(config.loggingSteps()));
@@ -207,7 +216,9 @@ public final class GrpoTrainer implements AutoCloseable {
                 environments != null || rewards != null,
                 "a single-turn trainer needs reward functions: call optRewards(...)");
         AdvantageInput.Kind kind =
-                environments != null ? AdvantageInput.Kind.TRAJECTORIES : AdvantageInput.Kind.ROLLOUTS;
+                environments != null
+                        ? AdvantageInput.Kind.TRAJECTORIES
+                        : AdvantageInput.Kind.ROLLOUTS;
         Checks.require(
                 estimator.supports(kind),
                 "the advantage estimator %s does not support %s input; %s",
@@ -232,7 +243,8 @@ public final class GrpoTrainer implements AutoCloseable {
     }
 
     private static AdvantageEstimator defaultEstimator(GrpoConfig config) {
-        for (AdvantageEstimatorProvider provider : ServiceLoader.load(AdvantageEstimatorProvider.class)) {
+        for (AdvantageEstimatorProvider provider :
+                ServiceLoader.load(AdvantageEstimatorProvider.class)) {
             return provider.create(config);
         }
         throw new IllegalArgumentException(
@@ -250,8 +262,8 @@ public final class GrpoTrainer implements AutoCloseable {
     }
 
     /**
-     * Runs steps until {@code max_steps} steps have completed (continuing from a resumed step), then
-     * writes a final checkpoint when an output directory is set.
+     * Runs steps until {@code max_steps} steps have completed (continuing from a resumed step),
+     * then writes a final checkpoint when an output directory is set.
      *
      * @return the metrics of every step of the run, including steps before a resume
      */
@@ -283,8 +295,10 @@ public final class GrpoTrainer implements AutoCloseable {
      * Runs one training step.
      *
      * @return its metrics
-     * @throws dev.grpo4j.core.reward.RewardException if a reward function fails (parameters unchanged)
-     * @throws dev.grpo4j.core.env.EnvironmentException if an environment fails (parameters unchanged)
+     * @throws dev.grpo4j.core.reward.RewardException if a reward function fails (parameters
+     *     unchanged)
+     * @throws dev.grpo4j.core.env.EnvironmentException if an environment fails (parameters
+     *     unchanged)
      * @throws IllegalStateException if the loss or the gradient is not finite
      */
     public StepMetrics step() {
@@ -308,9 +322,10 @@ public final class GrpoTrainer implements AutoCloseable {
             Advantages advantages;
             if (environments == null) {
                 groups = generator.sample(prompts, random, stepManager);
-                groups = score(prompts, groups, metrics);
+                groups = scorer.score(prompts, groups, metrics);
                 advantages =
-                        estimator.estimate(AdvantageInput.ofRollouts(groups, rewards.weights(), aggregation));
+                        estimator.estimate(
+                                AdvantageInput.ofRollouts(groups, rewards.weights(), aggregation));
             } else {
                 List<TrajectoryGroup> episodes =
                         generator.runEpisodes(prompts, environments, random, stepManager);
@@ -322,9 +337,15 @@ public final class GrpoTrainer implements AutoCloseable {
             groups.forEach(g -> rows.addAll(g.rollouts()));
             RolloutStatistics.completions(metrics, rows);
 
-            optimize(groups, advantages, stepManager, metrics);
+            updater.update(groups, advantages, stepManager, metrics);
             if (drift != null) {
-                observeDrift(groups, stepManager, metrics);
+                updater.observeDrift(
+                        groups,
+                        drift,
+                        (DriftAwareEstimator) estimator,
+                        rewards.weights(),
+                        stepManager,
+                        metrics);
             }
             double tokens = 0;
             for (Rollout r : rows) {
@@ -348,45 +369,6 @@ public final class GrpoTrainer implements AutoCloseable {
         return result;
     }
 
-    /** Scores every completion and returns the groups with rewards attached. */
-    private List<RolloutGroup> score(
-            List<Prompt> prompts, List<RolloutGroup> groups, Map<String, Double> metrics) {
-        List<Completion> completions = new ArrayList<>();
-        int index = 0;
-        for (int g = 0; g < groups.size(); g++) {
-            for (Rollout r : groups.get(g).rollouts()) {
-                completions.add(Completion.of(prompts.get(g), r, decoder.apply(r.completionIds()), index++));
-            }
-        }
-        RewardMatrix matrix = evaluator.evaluate(rewards, completions);
-        double[][] items = null;
-        if (itemRewards != null) {
-            ItemRewardMatrix itemMatrix = evaluator.evaluateItems(itemRewards, completions, itemCount);
-            items = itemMatrix.combined();
-        }
-        List<RolloutGroup> scored = new ArrayList<>(groups.size());
-        int row = 0;
-        int[] sizes = new int[groups.size()];
-        for (int g = 0; g < groups.size(); g++) {
-            List<Rollout> rollouts = new ArrayList<>();
-            for (Rollout r : groups.get(g).rollouts()) {
-                Rollout withRewards = r.withRewards(matrix.row(row));
-                if (items != null) {
-                    withRewards = withRewards.withItemRewards(items[row]);
-                }
-                rollouts.add(withRewards);
-                row++;
-            }
-            sizes[g] = rollouts.size();
-            scored.add(RolloutGroup.of(groups.get(g).promptKey(), rollouts));
-        }
-        double[] combined =
-                matrix.combine(
-                        RewardAggregation.SUM_THEN_NORMALIZE, RewardAggregation.contiguousGroupIds(sizes));
-        RolloutStatistics.rewards(metrics, combined, scored, matrix);
-        return scored;
-    }
-
     /** Each step of each trajectory becomes one loss row, in the estimator's row order. */
     private static List<RolloutGroup> stepRows(List<TrajectoryGroup> episodes) {
         List<RolloutGroup> rows = new ArrayList<>();
@@ -395,160 +377,18 @@ public final class GrpoTrainer implements AutoCloseable {
                 Trajectory t = g.trajectories().get(i);
                 for (int s = 0; s < t.length(); s++) {
                     Step st = t.steps().get(s);
-                    rows.add(RolloutGroup.of(g.taskKey() + "/" + i + "/" + s, List.of(st.asRollout())));
+                    rows.add(
+                            RolloutGroup.of(
+                                    g.taskKey() + "/" + i + "/" + s, List.of(st.asRollout())));
                 }
             }
         }
         return rows;
     }
 
-    /** The num_iterations policy updates on one generation batch. */
-    private void optimize(
-            List<RolloutGroup> groups,
-            Advantages advantages,
-            NDManager stepManager,
-            Map<String, Double> metrics) {
-        Checks.require(
-                advantages.rowCount() == groups.stream().mapToInt(RolloutGroup::size).sum(),
-                "the estimator returned %d advantages for %d rows",
-                advantages.rowCount(),
-                groups.stream().mapToInt(RolloutGroup::size).sum());
-        try (RolloutBatch batch = RolloutBatch.of(stepManager, groups, config.dataType())) {
-            LossTensors tensors = LossTensors.of(batch, advantages);
-            NDArray old = null;
-            if (config.numIterations() > 1) {
-                old = logProbs.compute(policy, store, batch, config.temperature(), false).logProbs().stopGradient();
-            }
-            NDArray ref = null;
-            if (reference != null) {
-                ref =
-                        logProbs.compute(reference, referenceStore, batch, config.temperature(), false)
-                                .logProbs()
-                                .stopGradient();
-            }
-            Map<String, Double> sums = new LinkedHashMap<>();
-            for (int it = 0; it < config.numIterations(); it++) {
-                LossOutput out;
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    TokenLogProbs current =
-                            logProbs.compute(policy, store, batch, config.temperature(), true);
-                    LossInput.Builder input =
-                            LossInput.builder()
-                                    .setLogProbs(current.logProbs())
-                                    .setAdvantages(tensors.advantages())
-                                    .setMask(tensors.mask())
-                                    .optEntropies(current.entropies())
-                                    .optTruncated(batch.truncatedMask());
-                    if (old != null) {
-                        input.optOldLogProbs(old);
-                    }
-                    if (ref != null) {
-                        input.optRefLogProbs(ref);
-                    }
-                    if (tensors.itemBins() != null) {
-                        input.optItemBins(tensors.itemBins());
-                    }
-                    out = loss.compute(input.build());
-                    double value = out.loss().toType(DataType.FLOAT64, false).getDouble();
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException(
-                                String.format(
-                                        "the loss is %s at step %d, iteration %d; parameters are unchanged",
-                                        value, step, it));
-                    }
-                    sums.merge("loss", value, Double::sum);
-                    collector.backward(out.loss());
-                }
-                double norm = GradientClipping.clip(trainable, config.maxGradNorm());
-                if (!Double.isFinite(norm)) {
-                    throw new IllegalStateException(
-                            String.format(
-                                    "the gradient norm is %s at step %d, iteration %d; parameters are"
-                                            + " unchanged",
-                                    norm, step, it));
-                }
-                sums.merge("grad_norm", norm, Double::sum);
-                for (Map.Entry<String, Double> e : out.metrics().entrySet()) {
-                    sums.merge(e.getKey(), e.getValue(), Double::sum);
-                }
-                applyUpdate(norm);
-            }
-            for (Map.Entry<String, Double> e : sums.entrySet()) {
-                metrics.put(e.getKey(), e.getValue() / config.numIterations());
-            }
-            double lr = currentLearningRate();
-            metrics.put("learning_rate", lr);
-            metrics.put("lr", lr);
-        }
-    }
-
-    /**
-     * DJL's {@code Trainer.step()} refuses an all-zero gradient on its very first call (it checks that
-     * backward ran); such a first update changes nothing anyway, so it is skipped.
-     */
-    private void applyUpdate(double gradNorm) {
-        if (!optimizerStepped && gradNorm == 0.0) {
-            for (Parameter p : trainable) {
-                NDArray g = p.getArray().getGradient();
-                g.subi(g);
-            }
-            return;
-        }
-        trainer.step();
-        optimizerStepped = true;
-    }
-
-    private double currentLearningRate() {
+    private double learningRateAt(long atStep) {
         return config.lrScheduler()
-                .rate(config.learningRate(), step, config.warmupSteps(), config.maxSteps());
-    }
-
-    /** SPO: after the update, measure each prompt's drift and feed the tracker. */
-    private void observeDrift(
-            List<RolloutGroup> groups, NDManager stepManager, Map<String, Double> metrics) {
-        List<String> keys = new ArrayList<>();
-        List<Rollout> rows = new ArrayList<>();
-        for (RolloutGroup g : groups) {
-            for (Rollout r : g.rollouts()) {
-                keys.add(g.promptKey());
-                rows.add(r);
-            }
-        }
-        double[] d =
-                drift.measureAndStore(keys, rows, batchRows -> currentLogProbs(batchRows, stepManager));
-        double[] weights = rewards.weights();
-        DriftAwareEstimator tracker = (DriftAwareEstimator) estimator;
-        double sum = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            double[] x = rows.get(i).rewards();
-            double r = 0;
-            for (int k = 0; k < x.length; k++) {
-                r += weights[k] * x[k];
-            }
-            tracker.observe(keys.get(i), r, d[i]);
-            sum += d[i];
-        }
-        metrics.put("spo/drift_mean", sum / rows.size());
-    }
-
-    private float[][] currentLogProbs(List<Rollout> rows, NDManager stepManager) {
-        List<RolloutGroup> single = new ArrayList<>(rows.size());
-        for (Rollout r : rows) {
-            single.add(RolloutGroup.of(List.of(r)));
-        }
-        try (RolloutBatch batch = RolloutBatch.of(stepManager, single, DataType.FLOAT32)) {
-            float[] flat =
-                    logProbs.compute(policy, store, batch, config.temperature(), false)
-                            .logProbs()
-                            .toType(DataType.FLOAT32, false)
-                            .toFloatArray();
-            int width = batch.width();
-            float[][] out = new float[rows.size()][];
-            for (int r = 0; r < out.length; r++) {
-                out[r] = java.util.Arrays.copyOfRange(flat, r * width, r * width + rows.get(r).completionLength());
-            }
-            return out;
-        }
+                .rate(config.learningRate(), atStep, config.warmupSteps(), config.maxSteps());
     }
 
     /**
@@ -559,7 +399,8 @@ public final class GrpoTrainer implements AutoCloseable {
      */
     public Path saveCheckpoint() {
         if (checkpoints == null) {
-            throw new IllegalStateException("no output_dir is configured, so there is nowhere to checkpoint");
+            throw new IllegalStateException(
+                    "no output_dir is configured, so there is nowhere to checkpoint");
         }
         try {
             Path dir =
@@ -568,7 +409,11 @@ public final class GrpoTrainer implements AutoCloseable {
                             target ->
                                     TrainerCheckpoint.write(
                                             target,
-                                            new TrainerCheckpoint.State(step, tokensSeen, optimizerStepped, history),
+                                            new TrainerCheckpoint.State(
+                                                    step,
+                                                    tokensSeen,
+                                                    updater.optimizerStepped(),
+                                                    history),
                                             config,
                                             policy,
                                             reference,
@@ -597,7 +442,9 @@ public final class GrpoTrainer implements AutoCloseable {
                 .orElseThrow(
                         () ->
                                 new IllegalArgumentException(
-                                        "no checkpoint found at " + path + " (expected a checkpoint"
+                                        "no checkpoint found at "
+                                                + path
+                                                + " (expected a checkpoint"
                                                 + " directory, a checkpoints root, or an output_dir)"));
     }
 
@@ -610,11 +457,13 @@ public final class GrpoTrainer implements AutoCloseable {
         }
         this.step = state.step();
         this.tokensSeen = state.tokensSeen();
-        this.optimizerStepped = state.optimizerStepped();
+        updater.restoreOptimizerStepped(state.optimizerStepped());
         this.history.addAll(state.history());
     }
 
-    /** One independent stream per step, a pure function of (seed, step): resumable by construction. */
+    /**
+     * One independent stream per step, a pure function of (seed, step): resumable by construction.
+     */
     static RandomGenerator stepRandom(long seed, long step) {
         return new SplittableRandom(mix(seed, step));
     }
@@ -679,7 +528,10 @@ public final class GrpoTrainer implements AutoCloseable {
                 try {
                     c.close();
                 } catch (Exception e) {
-                    first = first == null ? new IllegalStateException("closing a listener failed", e) : first;
+                    first =
+                            first == null
+                                    ? new IllegalStateException("closing a listener failed", e)
+                                    : first;
                 }
             }
         }
@@ -784,7 +636,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Sets the reward evaluator (default: one with a pool of daemon threads and a 30 s timeout).
+         * Sets the reward evaluator (default: one with a pool of daemon threads and a 30 s
+         * timeout).
          *
          * @param evaluator the evaluator; the caller closes it
          * @return this builder
@@ -795,8 +648,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Sets the advantage estimator (default: GRPO from {@code grpo-advantage}, configured by the
-         * config's scale_rewards).
+         * Sets the advantage estimator (default: GRPO from {@code grpo-advantage}, configured by
+         * the config's scale_rewards).
          *
          * @param estimator the estimator
          * @return this builder
@@ -807,7 +660,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Switches to multi-turn training: G episodes per task against environments from the factory.
+         * Switches to multi-turn training: G episodes per task against environments from the
+         * factory.
          *
          * @param environments makes one environment per trajectory
          * @return this builder
@@ -851,8 +705,8 @@ public final class GrpoTrainer implements AutoCloseable {
         }
 
         /**
-         * Turns the default listeners (SLF4J logging; with an output directory also metrics.jsonl and
-         * reward.png) on or off (default on).
+         * Turns the default listeners (SLF4J logging; with an output directory also metrics.jsonl
+         * and reward.png) on or off (default on).
          *
          * @param on whether to add them
          * @return this builder
@@ -883,7 +737,8 @@ public final class GrpoTrainer implements AutoCloseable {
         public GrpoTrainer build() {
             Checks.require(policy != null, "a policy is required: call setPolicy(...)");
             Checks.require(config != null, "a config is required: call setConfig(...)");
-            Checks.require(promptSource != null, "a prompt source is required: call setPromptSource(...)");
+            Checks.require(
+                    promptSource != null, "a prompt source is required: call setPromptSource(...)");
             return new GrpoTrainer(this);
         }
     }

@@ -6,10 +6,11 @@ import dev.grpo4j.core.advantage.Advantages;
 import dev.grpo4j.core.rollout.RolloutBatch;
 
 /**
- * The per-token tensors the loss needs besides log-probs, built from an estimator's {@link Advantages}
- * for one {@link RolloutBatch}: advantages {@code [B, T]}, the loss mask {@code [B, T]} (the padding
- * mask, narrowed by the estimator's token mask if it gave one) and, if the estimator gave them, the
- * item bins {@code [B, T]} int32 for ITEM importance sampling. All live in the batch's manager.
+ * The per-token tensors the loss needs besides log-probs, built from an estimator's {@link
+ * Advantages} for one {@link RolloutBatch}: advantages {@code [B, T]}, the loss mask {@code [B, T]}
+ * (the padding mask, narrowed by the estimator's token mask if it gave one) and, if the estimator
+ * gave them, the item bins {@code [B, T]} int32 for ITEM importance sampling. All live in the
+ * batch's manager.
  */
 record LossTensors(NDArray advantages, NDArray mask, NDArray itemBins) {
 

@@ -7,11 +7,11 @@ import java.util.random.RandomGenerator;
 /**
  * Supplies the prompts of each training step.
  *
- * <p>Resumability contract: the prompts of step {@code s} must depend only on {@code s}, {@code count}
- * and what the source draws from {@code random} (the trainer's generator for that step, derived from
- * the seed and the step), plus state that the trainer checkpoints (such as SPO's tracker). A source
- * that walks a dataset computes its position from the step rather than keeping an iterator, so that a
- * resumed run sees exactly the prompts an uninterrupted run would have seen.
+ * <p>Resumability contract: the prompts of step {@code s} must depend only on {@code s}, {@code
+ * count} and what the source draws from {@code random} (the trainer's generator for that step,
+ * derived from the seed and the step), plus state that the trainer checkpoints (such as SPO's
+ * tracker). A source that walks a dataset computes its position from the step rather than keeping
+ * an iterator, so that a resumed run sees exactly the prompts an uninterrupted run would have seen.
  *
  * <p>Implementations: {@link PromptSources#cycling}, {@link PromptSources#uniform}, {@link
  * PromptSources#generated}, and SPO's prioritized sampler in {@code grpo-advantage}.

@@ -31,8 +31,8 @@ public final class PromptSources {
     }
 
     /**
-     * Walks a fixed pool in order, wrapping around: step s returns the prompts at positions {@code s *
-     * count ... s * count + count - 1} modulo the pool size.
+     * Walks a fixed pool in order, wrapping around: step s returns the prompts at positions {@code
+     * s * count ... s * count + count - 1} modulo the pool size.
      *
      * @param pool the prompts, at least one
      * @return the source
@@ -51,8 +51,8 @@ public final class PromptSources {
     }
 
     /**
-     * Generates fresh prompts from the step's generator, for synthetic tasks with an unbounded prompt
-     * space.
+     * Generates fresh prompts from the step's generator, for synthetic tasks with an unbounded
+     * prompt space.
      *
      * @param generator makes one prompt from the trainer's random generator
      * @return the source

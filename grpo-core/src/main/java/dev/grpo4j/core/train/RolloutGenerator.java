@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * Produces a step's experience with the current policy: G completions per prompt (single-turn), or G
- * episodes per task played turn by turn against environments (multi-turn).
+ * Produces a step's experience with the current policy: G completions per prompt (single-turn), or
+ * G episodes per task played turn by turn against environments (multi-turn).
  */
 final class RolloutGenerator {
 
@@ -32,7 +32,8 @@ final class RolloutGenerator {
     private final Sampler sampler;
     private final GrpoConfig config;
 
-    RolloutGenerator(CausalLmPolicy policy, ParameterStore store, Sampler sampler, GrpoConfig config) {
+    RolloutGenerator(
+            CausalLmPolicy policy, ParameterStore store, Sampler sampler, GrpoConfig config) {
         this.policy = policy;
         this.store = store;
         this.sampler = sampler;
@@ -42,7 +43,9 @@ final class RolloutGenerator {
     /** Keeps the last {@code max_prompt_length} tokens, as TRL truncates prompts from the left. */
     int[] truncate(int[] prompt) {
         int max = config.maxPromptLength();
-        return prompt.length <= max ? prompt : Arrays.copyOfRange(prompt, prompt.length - max, prompt.length);
+        return prompt.length <= max
+                ? prompt
+                : Arrays.copyOfRange(prompt, prompt.length - max, prompt.length);
     }
 
     List<RolloutGroup> sample(List<Prompt> prompts, RandomGenerator random, NDManager manager) {
@@ -70,7 +73,10 @@ final class RolloutGenerator {
     }
 
     List<TrajectoryGroup> runEpisodes(
-            List<Prompt> tasks, EnvironmentFactory factory, RandomGenerator random, NDManager manager) {
+            List<Prompt> tasks,
+            EnvironmentFactory factory,
+            RandomGenerator random,
+            NDManager manager) {
         int g = config.numGenerations();
         int n = tasks.size() * g;
         Environment[] envs = new Environment[n];
@@ -105,7 +111,8 @@ final class RolloutGenerator {
             for (int a = 0; a < inputs.length; a++) {
                 inputs[a] = truncate(current[active.get(a)].tokenIds());
             }
-            List<List<SampledCompletion>> actions = sampler.sample(policy, store, manager, inputs, 1, random);
+            List<List<SampledCompletion>> actions =
+                    sampler.sample(policy, store, manager, inputs, 1, random);
             for (int a = 0; a < inputs.length; a++) {
                 int e = active.get(a);
                 SampledCompletion action = actions.get(a).get(0);
@@ -117,7 +124,10 @@ final class RolloutGenerator {
                 }
                 if (t == null) {
                     throw new EnvironmentException(
-                            tasks.get(e / g).key(), e % g, turn, new IllegalStateException("step returned null"));
+                            tasks.get(e / g).key(),
+                            e % g,
+                            turn,
+                            new IllegalStateException("step returned null"));
                 }
                 steps.get(e)
                         .add(

@@ -27,7 +27,10 @@ final class RolloutStatistics {
      * @param matrix the per-function rewards
      */
     static void rewards(
-            Map<String, Double> out, double[] combined, List<RolloutGroup> groups, RewardMatrix matrix) {
+            Map<String, Double> out,
+            double[] combined,
+            List<RolloutGroup> groups,
+            RewardMatrix matrix) {
         out.put("reward", NanStats.mean(combined));
         List<double[]> perGroup = new ArrayList<>();
         int row = 0;
@@ -69,12 +72,16 @@ final class RolloutStatistics {
             }
             perGroup.add(scores);
         }
-        out.put("reward", all.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        out.put(
+                "reward",
+                all.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
         groupSpread(out, perGroup);
         out.put("episode/mean_turns", turns / Math.max(1, episodes));
     }
 
-    /** TRL's reward_std (mean of the group stds) and frac_reward_zero_std (share of flat groups). */
+    /**
+     * TRL's reward_std (mean of the group stds) and frac_reward_zero_std (share of flat groups).
+     */
     private static void groupSpread(Map<String, Double> out, List<double[]> perGroup) {
         double stdSum = 0;
         int measured = 0;
@@ -98,9 +105,9 @@ final class RolloutStatistics {
     }
 
     /**
-     * Completion-length metrics: {@code completions/mean_length}, {@code min_length}, {@code max_length},
-     * {@code clipped_ratio} (the share cut off by the length limit) and the same lengths over the
-     * completions that terminated with a stop token.
+     * Completion-length metrics: {@code completions/mean_length}, {@code min_length}, {@code
+     * max_length}, {@code clipped_ratio} (the share cut off by the length limit) and the same
+     * lengths over the completions that terminated with a stop token.
      *
      * @param out where to put the metrics
      * @param rollouts the batch's rows

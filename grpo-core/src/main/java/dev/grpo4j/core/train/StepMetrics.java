@@ -8,8 +8,8 @@ import java.util.OptionalDouble;
 /**
  * The metrics of one training step, named as TRL names them (see {@code docs/METRICS.md}): {@code
  * reward}, {@code reward_std}, {@code frac_reward_zero_std}, {@code rewards/<function>/mean|std},
- * {@code kl}, {@code entropy}, {@code clip_ratio/*}, {@code completions/*}, {@code grad_norm}, {@code
- * learning_rate} (also as {@code lr}), {@code tokens/s} and more.
+ * {@code kl}, {@code entropy}, {@code clip_ratio/*}, {@code completions/*}, {@code grad_norm},
+ * {@code learning_rate} (also as {@code lr}), {@code tokens/s} and more.
  *
  * @param step the 1-based number of completed training steps
  * @param values metric name to value, in insertion order

@@ -3,6 +3,7 @@ package dev.grpo4j.core.train;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -16,6 +17,8 @@ import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.train.optim.AdamW;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -40,8 +43,8 @@ import java.util.Map;
  *   <li>{@code drift.json}: SPO's stored responses for drift measurement.
  * </ul>
  *
- * <p>The random-number state is the step itself: every step's generator is derived from the seed and
- * the step index, so no generator state needs saving.
+ * <p>The random-number state is the step itself: every step's generator is derived from the seed
+ * and the step index, so no generator state needs saving.
  */
 final class TrainerCheckpoint {
 
@@ -50,7 +53,8 @@ final class TrainerCheckpoint {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     /** The scalar state of the loop. */
-    record State(long step, double tokensSeen, boolean optimizerStepped, List<StepMetrics> history) {}
+    record State(
+            long step, double tokensSeen, boolean optimizerStepped, List<StepMetrics> history) {}
 
     private TrainerCheckpoint() {}
 
@@ -76,7 +80,8 @@ final class TrainerCheckpoint {
             optimizer.save(out);
         }
         if (estimator instanceof StatefulEstimator stateful) {
-            Files.writeString(dir.resolve("estimator.json"), stateful.stateToJson(), StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve("estimator.json"), stateful.stateToJson(), StandardCharsets.UTF_8);
         }
         if (drift != null) {
             Files.writeString(dir.resolve("drift.json"), drift.toJson(), StandardCharsets.UTF_8);
@@ -90,7 +95,8 @@ final class TrainerCheckpoint {
         JsonObject provenance = new JsonObject();
         provenance.addProperty("library", "grpo4j " + version());
         provenance.addProperty("java", System.getProperty("java.version"));
-        provenance.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        provenance.addProperty(
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         provenance.addProperty("estimator", estimator.name());
         provenance.addProperty("written", Instant.now().toString());
         root.add("provenance", provenance);
@@ -110,23 +116,32 @@ final class TrainerCheckpoint {
     }
 
     /**
-     * Reads the loop state and loads the parameters into the policy (and reference); must run before
-     * any parameter store has cached the parameter arrays.
+     * Reads the loop state and loads the parameters into the policy (and reference); must run
+     * before any parameter store has cached the parameter arrays.
      */
     static State loadParameters(Path dir, CausalLmPolicy policy, CausalLmPolicy reference) {
         try {
-            JsonObject root = JsonParser.parseString(Files.readString(dir.resolve(STATE_FILE))).getAsJsonObject();
+            JsonObject root =
+                    JsonParser.parseString(Files.readString(dir.resolve(STATE_FILE)))
+                            .getAsJsonObject();
             int format = root.get("format").getAsInt();
             if (format != FORMAT) {
                 throw new IllegalArgumentException(
-                        "checkpoint " + dir + " has format " + format + "; this grpo4j reads format " + FORMAT);
+                        "checkpoint "
+                                + dir
+                                + " has format "
+                                + format
+                                + "; this grpo4j reads format "
+                                + FORMAT);
             }
             loadBlock(dir.resolve("policy.params"), policy, true);
             if (reference != null) {
                 Path ref = dir.resolve("reference.params");
                 if (!Files.isRegularFile(ref)) {
                     throw new IllegalArgumentException(
-                            "checkpoint " + dir + " has no reference.params, but beta > 0 needs the reference"
+                            "checkpoint "
+                                    + dir
+                                    + " has no reference.params, but beta > 0 needs the reference"
                                     + " policy the run started with");
                 }
                 loadBlock(ref, reference, false);
@@ -138,7 +153,9 @@ final class TrainerCheckpoint {
                 for (Map.Entry<String, JsonElement> v : o.getAsJsonObject("values").entrySet()) {
                     values.put(v.getKey(), Double.parseDouble(v.getValue().getAsString()));
                 }
-                history.add(new StepMetrics(o.get("step").getAsLong(), values, o.get("seconds").getAsDouble()));
+                history.add(
+                        new StepMetrics(
+                                o.get("step").getAsLong(), values, o.get("seconds").getAsDouble()));
             }
             return new State(
                     root.get("step").getAsLong(),
@@ -155,28 +172,70 @@ final class TrainerCheckpoint {
         }
     }
 
-    private static void loadBlock(Path file, CausalLmPolicy policy, boolean trainable) throws IOException {
+    private static void loadBlock(Path file, CausalLmPolicy policy, boolean trainable)
+            throws IOException {
         List<NDArray> previous = new ArrayList<>();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
         NDManager manager = null;
         for (var pair : policy.block().getParameters()) {
             NDArray a = pair.getValue().getArray();
             previous.add(a);
+            shapes.put(pair.getKey(), a.getShape());
             manager = a.getManager();
         }
+        // DJL loads whatever shapes the file holds; keep the policy's own values to roll back to.
+        ByteArrayOutputStream backup = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(backup)) {
+            policy.block().saveParameters(out);
+        }
+        String mismatch = null;
         try (DataInputStream in = input(file)) {
             policy.block().loadParameters(manager, in);
-        } catch (MalformedModelException e) {
-            throw new IllegalArgumentException(
-                    "the checkpoint's " + file.getFileName() + " does not fit this policy: " + e.getMessage(), e);
+            for (var pair : policy.block().getParameters()) {
+                Shape expected = shapes.get(pair.getKey());
+                Shape got = pair.getValue().getArray().getShape();
+                if (!got.equals(expected)) {
+                    mismatch =
+                            "parameter "
+                                    + pair.getKey()
+                                    + " has shape "
+                                    + got
+                                    + " in the checkpoint but "
+                                    + expected
+                                    + " in the policy";
+                    break;
+                }
+            }
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            mismatch = e.getMessage();
         }
+        if (mismatch != null) {
+            try (DataInputStream in =
+                    new DataInputStream(new ByteArrayInputStream(backup.toByteArray()))) {
+                policy.block().loadParameters(manager, in);
+            } catch (MalformedModelException e) {
+                throw new IllegalStateException("cannot restore the policy's own parameters", e);
+            }
+            restoreGradients(policy, trainable);
+            throw new IllegalArgumentException(
+                    "the checkpoint's "
+                            + file.getFileName()
+                            + " does not fit this policy: "
+                            + mismatch
+                            + "; the policy keeps its own parameters");
+        }
+        restoreGradients(policy, trainable);
+        for (NDArray a : previous) {
+            a.close();
+        }
+    }
+
+    private static void restoreGradients(CausalLmPolicy policy, boolean trainable) {
         for (var pair : policy.block().getParameters()) {
             Parameter p = pair.getValue();
             if (trainable && p.requiresGradient()) {
                 p.getArray().setRequiresGradient(true);
             }
-        }
-        for (NDArray a : previous) {
-            a.close();
         }
     }
 
@@ -190,7 +249,11 @@ final class TrainerCheckpoint {
             Path file = dir.resolve("estimator.json");
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException(
-                        "checkpoint " + dir + " has no estimator.json, but " + estimator.name() + " keeps state");
+                        "checkpoint "
+                                + dir
+                                + " has no estimator.json, but "
+                                + estimator.name()
+                                + " keeps state");
             }
             stateful.restoreState(Files.readString(file, StandardCharsets.UTF_8));
         }

@@ -62,7 +62,8 @@ public final class Checks {
      */
     public static double positive(String name, double value) {
         if (!(value > 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be a finite number > 0 but was " + value);
+            throw new IllegalArgumentException(
+                    name + " must be a finite number > 0 but was " + value);
         }
         return value;
     }
@@ -77,7 +78,8 @@ public final class Checks {
      */
     public static double nonNegative(String name, double value) {
         if (!(value >= 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be a finite number >= 0 but was " + value);
+            throw new IllegalArgumentException(
+                    name + " must be a finite number >= 0 but was " + value);
         }
         return value;
     }

@@ -38,7 +38,8 @@ class PlainLogProbComputerTest {
                             List.of(RolloutGroup.of(List.of(a, b)), RolloutGroup.of(List.of(c))),
                             DataType.FLOAT64)) {
                 TokenLogProbs out =
-                        new PlainLogProbComputer().compute(policy, store, batch, temperature, false);
+                        new PlainLogProbComputer()
+                                .compute(policy, store, batch, temperature, false);
                 double[] lp = out.logProbs().toDoubleArray();
                 double[] ent = out.entropies().toDoubleArray();
                 List<Rollout> rows = List.of(a, b, c);
@@ -50,7 +51,8 @@ class PlainLogProbComputerTest {
                     System.arraycopy(p, 0, seq, 0, p.length);
                     System.arraycopy(comp, 0, seq, p.length, comp.length);
                     NDArray logits =
-                            policy.logits(store, m.create(seq, new Shape(1, seq.length)), null, false);
+                            policy.logits(
+                                    store, m.create(seq, new Shape(1, seq.length)), null, false);
                     double[] flat = logits.toDoubleArray();
                     for (int t = 0; t < 3; t++) {
                         if (t >= comp.length) {
@@ -90,7 +92,12 @@ class PlainLogProbComputerTest {
                 assertThatThrownBy(
                                 () ->
                                         new PlainLogProbComputer()
-                                                .compute(policy, new ParameterStore(m, false), batch, 1.0, false))
+                                                .compute(
+                                                        policy,
+                                                        new ParameterStore(m, false),
+                                                        batch,
+                                                        1.0,
+                                                        false))
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("id 7");
             }
@@ -129,7 +136,8 @@ class PlainLogProbComputerTest {
                 groups.add(RolloutGroup.of(rollouts));
             }
             try (RolloutBatch batch = RolloutBatch.of(m, groups)) {
-                TokenLogProbs lp = new PlainLogProbComputer().compute(policy, store, batch, 0.9, false);
+                TokenLogProbs lp =
+                        new PlainLogProbComputer().compute(policy, store, batch, 0.9, false);
                 float[] recomputed = lp.logProbs().toFloatArray();
                 float[] recorded = batch.samplingLogProbs().toFloatArray();
                 for (int i = 0; i < recorded.length; i++) {
@@ -150,10 +158,16 @@ class PlainLogProbComputerTest {
             var first = sampler.sample(policy, store, m, prompts, 4, new SplittableRandom(1));
             var second = sampler.sample(policy, store, m, prompts, 4, new SplittableRandom(1));
             for (int g = 0; g < 4; g++) {
-                assertThat(first.get(0).get(g).tokenIds()).isEqualTo(second.get(0).get(g).tokenIds());
+                assertThat(first.get(0).get(g).tokenIds())
+                        .isEqualTo(second.get(0).get(g).tokenIds());
             }
-            Sampler greedy = new Sampler(SamplingConfig.builder().optMaxNewTokens(1).optTopK(1).build());
-            int token = greedy.sample(policy, store, m, prompts, 1, new SplittableRandom(2)).get(0).get(0).tokenIds()[0];
+            Sampler greedy =
+                    new Sampler(SamplingConfig.builder().optMaxNewTokens(1).optTopK(1).build());
+            int token =
+                    greedy.sample(policy, store, m, prompts, 1, new SplittableRandom(2))
+                            .get(0)
+                            .get(0)
+                            .tokenIds()[0];
             float[] logits =
                     policy.logits(store, m.create(prompts[0], new Shape(1, 2)), null, false)
                             .get(0, 1)

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.grpo4j.core.rollout.Prompt;
 import dev.grpo4j.core.rollout.Rollout;
-
 import org.junit.jupiter.api.Test;
 
 class CompletionTest {

@@ -1,13 +1,11 @@
 package dev.grpo4j.core.reward;
 
 import static dev.grpo4j.core.reward.Fixtures.answering;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 class ExactMatchRewardTest {
 

@@ -1,7 +1,6 @@
 package dev.grpo4j.core.reward;
 
 import dev.grpo4j.core.rollout.Prompt;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.grpo4j.core.reward;
 
 import static dev.grpo4j.core.reward.Fixtures.ofLength;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

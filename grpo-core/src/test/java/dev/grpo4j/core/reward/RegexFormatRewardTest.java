@@ -3,10 +3,8 @@ package dev.grpo4j.core.reward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpo4j.core.reward.RegexFormatReward.MatchMode;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 class RegexFormatRewardTest {
 

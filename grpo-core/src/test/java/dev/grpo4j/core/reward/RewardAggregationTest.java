@@ -2,7 +2,6 @@ package dev.grpo4j.core.reward;
 
 import static dev.grpo4j.core.reward.RewardAggregation.NORMALIZE_THEN_SUM;
 import static dev.grpo4j.core.reward.RewardAggregation.SUM_THEN_NORMALIZE;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -25,17 +25,25 @@ class RolloutBatchTest {
                         .optSamplingLogProbs(-0.5f)
                         .optTruncated(true)
                         .build();
-        Rollout c = Rollout.builder().setPromptIds(7).setCompletionIds(8, 9).optSamplingLogProbs(-1f, -2f).build();
+        Rollout c =
+                Rollout.builder()
+                        .setPromptIds(7)
+                        .setCompletionIds(8, 9)
+                        .optSamplingLogProbs(-1f, -2f)
+                        .build();
         try (NDManager m = NDManager.newBaseManager();
                 RolloutBatch batch =
                         RolloutBatch.of(
                                 m,
-                                List.of(RolloutGroup.of(List.of(a, b)), RolloutGroup.of(List.of(c))),
+                                List.of(
+                                        RolloutGroup.of(List.of(a, b)),
+                                        RolloutGroup.of(List.of(c))),
                                 DataType.FLOAT64)) {
             assertThat(batch.size()).isEqualTo(3);
             assertThat(batch.width()).isEqualTo(3);
             assertThat(batch.completionIds().getShape()).isEqualTo(new Shape(3, 3));
-            assertThat(batch.completionIds().toIntArray()).containsExactly(3, 4, 5, 6, 0, 0, 8, 9, 0);
+            assertThat(batch.completionIds().toIntArray())
+                    .containsExactly(3, 4, 5, 6, 0, 0, 8, 9, 0);
             assertThat(batch.completionMask().toDoubleArray())
                     .containsExactly(1, 1, 1, 1, 0, 0, 1, 1, 0);
             assertThat(batch.completionMask().getDataType()).isEqualTo(DataType.FLOAT64);

@@ -92,8 +92,20 @@ class RolloutTest {
 
     @Test
     void trajectoryScoreDefaultsToStepRewardSum() {
-        Step a = Step.builder().setAnchorState("A").setObservationIds(1).setActionIds(2).optReward(0.5).build();
-        Step b = Step.builder().setAnchorState("B").setObservationIds(1).setActionIds(2).optReward(1.0).build();
+        Step a =
+                Step.builder()
+                        .setAnchorState("A")
+                        .setObservationIds(1)
+                        .setActionIds(2)
+                        .optReward(0.5)
+                        .build();
+        Step b =
+                Step.builder()
+                        .setAnchorState("B")
+                        .setObservationIds(1)
+                        .setActionIds(2)
+                        .optReward(1.0)
+                        .build();
         Trajectory t = Trajectory.of(List.of(a, b));
         assertThat(t.episodeScore()).isEqualTo(1.5);
         assertThat(t.stepRewards()).containsExactly(0.5, 1.0);

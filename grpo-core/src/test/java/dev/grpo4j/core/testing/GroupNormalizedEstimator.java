@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain-Java stand-in for the GRPO estimator (which lives in grpo-advantage): the weighted sum of a
- * rollout's rewards, centred and scaled within its group; for trajectories, every step of a trajectory
- * gets its episode score's group z-score.
+ * A plain-Java stand-in for the GRPO estimator (which lives in grpo-advantage): the weighted sum of
+ * a rollout's rewards, centred and scaled within its group; for trajectories, every step of a
+ * trajectory gets its episode score's group z-score.
  */
 public class GroupNormalizedEstimator implements AdvantageEstimator {
 
@@ -22,7 +22,8 @@ public class GroupNormalizedEstimator implements AdvantageEstimator {
         if (input.kind() == AdvantageInput.Kind.TRAJECTORIES) {
             List<Double> out = new ArrayList<>();
             for (TrajectoryGroup g : input.trajectoryGroups()) {
-                double[] scores = g.trajectories().stream().mapToDouble(Trajectory::episodeScore).toArray();
+                double[] scores =
+                        g.trajectories().stream().mapToDouble(Trajectory::episodeScore).toArray();
                 double[] z = zScores(scores);
                 for (int i = 0; i < g.size(); i++) {
                     for (int s = 0; s < g.trajectories().get(i).length(); s++) {

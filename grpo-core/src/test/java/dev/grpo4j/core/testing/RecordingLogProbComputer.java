@@ -10,7 +10,9 @@ import dev.grpo4j.core.rollout.RolloutGroup;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Delegates to {@link PlainLogProbComputer} and records every call: which policy, mode and values. */
+/**
+ * Delegates to {@link PlainLogProbComputer} and records every call: which policy, mode and values.
+ */
 public final class RecordingLogProbComputer implements LogProbComputer {
 
     /** One recorded call. */
@@ -36,8 +38,13 @@ public final class RecordingLogProbComputer implements LogProbComputer {
                 new Call(
                         policy,
                         training,
-                        out.logProbs().stopGradient().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
-                        batch.completionMask().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+                        out.logProbs()
+                                .stopGradient()
+                                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                .toFloatArray(),
+                        batch.completionMask()
+                                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                .toFloatArray(),
                         groupsOf(batch)));
         return out;
     }

@@ -15,9 +15,10 @@ import dev.grpo4j.core.policy.IncrementalDecoder;
 import dev.grpo4j.core.util.Checks;
 
 /**
- * A deliberately small causal policy for tests: {@code h_t = tanh(E[x_t] + P[t] + mean_{s<=t} C[x_s])},
- * {@code logits_t = h_t W + b}. The running mean gives every position a view of the whole prefix, so the
- * policy can learn prompt-dependent answers, yet decoding needs only a running sum per stream.
+ * A deliberately small causal policy for tests: {@code h_t = tanh(E[x_t] + P[t] + mean_{s<=t}
+ * C[x_s])}, {@code logits_t = h_t W + b}. The running mean gives every position a view of the whole
+ * prefix, so the policy can learn prompt-dependent answers, yet decoding needs only a running sum
+ * per stream.
  */
 public final class TinyCausalPolicy extends AbstractBlock implements CausalLmPolicy {
 
@@ -81,7 +82,10 @@ public final class TinyCausalPolicy extends AbstractBlock implements CausalLmPol
 
     @Override
     protected NDList forwardInternal(
-            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+            ParameterStore store,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
         return new NDList(logits(store, inputs.head(), null, training));
     }
 
@@ -112,10 +116,17 @@ public final class TinyCausalPolicy extends AbstractBlock implements CausalLmPol
         NDManager m = tokenIds.getManager();
         long n = tokenIds.getShape().get(0);
         long len = tokenIds.getShape().get(1);
-        Checks.require(len <= maxLength, "sequence of %d tokens exceeds max length %d", len, maxLength);
+        Checks.require(
+                len <= maxLength, "sequence of %d tokens exceeds max length %d", len, maxLength);
         NDArray flat = tokenIds.reshape(-1).toType(DataType.INT64, false);
-        NDArray e = value(store, tokenEmbedding, m).get(m, new NDIndex("{}", flat)).reshape(n, len, hidden);
-        NDArray c = value(store, contextEmbedding, m).get(m, new NDIndex("{}", flat)).reshape(n, len, hidden);
+        NDArray e =
+                value(store, tokenEmbedding, m)
+                        .get(m, new NDIndex("{}", flat))
+                        .reshape(n, len, hidden);
+        NDArray c =
+                value(store, contextEmbedding, m)
+                        .get(m, new NDIndex("{}", flat))
+                        .reshape(n, len, hidden);
         NDArray positions =
                 positionIds == null
                         ? m.arange(0, (int) len, 1, DataType.INT64).reshape(1, len).repeat(0, n)
@@ -222,7 +233,8 @@ public final class TinyCausalPolicy extends AbstractBlock implements CausalLmPol
 
         @Override
         public void append(int[] tokens) {
-            Checks.require(tokens.length == streams, "expected %d tokens, got %d", streams, tokens.length);
+            Checks.require(
+                    tokens.length == streams, "expected %d tokens, got %d", streams, tokens.length);
             for (int s = 0; s < streams; s++) {
                 int[] seq = java.util.Arrays.copyOf(sequences[s], sequences[s].length + 1);
                 seq[seq.length - 1] = tokens[s];

@@ -40,24 +40,41 @@ class GrpoConfigTest {
 
     @Test
     void warmupRatioIsAFractionOfMaxSteps() {
-        assertThat(GrpoConfig.builder().optMaxSteps(100).optWarmupRatio(0.1).build().warmupSteps()).isEqualTo(10);
-        assertThat(GrpoConfig.builder().optMaxSteps(100).optWarmupSteps(7).optWarmupRatio(0.5).build().warmupSteps())
+        assertThat(GrpoConfig.builder().optMaxSteps(100).optWarmupRatio(0.1).build().warmupSteps())
+                .isEqualTo(10);
+        assertThat(
+                        GrpoConfig.builder()
+                                .optMaxSteps(100)
+                                .optWarmupSteps(7)
+                                .optWarmupRatio(0.5)
+                                .build()
+                                .warmupSteps())
                 .isEqualTo(7);
     }
 
     @Test
     void scaleRewardsAcceptsTrlsSpellings() {
-        assertThat(GrpoConfig.builder().optScaleRewards("True").build().scaleRewards()).isEqualTo("group");
-        assertThat(GrpoConfig.builder().optScaleRewards("false").build().scaleRewards()).isEqualTo("none");
-        assertThat(GrpoConfig.builder().optScaleRewards("batch").build().scaleRewards()).isEqualTo("batch");
+        assertThat(GrpoConfig.builder().optScaleRewards("True").build().scaleRewards())
+                .isEqualTo("group");
+        assertThat(GrpoConfig.builder().optScaleRewards("false").build().scaleRewards())
+                .isEqualTo("none");
+        assertThat(GrpoConfig.builder().optScaleRewards("batch").build().scaleRewards())
+                .isEqualTo("batch");
     }
 
     @Test
     void theLossFollowsTheConfig() {
-        GrpoConfig c = GrpoConfig.builder().optLossType(LossType.BNPO).optBeta(0.04).optClip(0.2, 0.28).build();
+        GrpoConfig c =
+                GrpoConfig.builder()
+                        .optLossType(LossType.BNPO)
+                        .optBeta(0.04)
+                        .optClip(0.2, 0.28)
+                        .build();
         assertThat(c.loss().lossType()).isEqualTo(LossType.BNPO);
         assertThat(c.loss().beta()).isEqualTo(0.04);
-        assertThat(c.toMap()).containsEntry("epsilon_high", 0.28).containsEntry("loss_type", "bnpo");
+        assertThat(c.toMap())
+                .containsEntry("epsilon_high", 0.28)
+                .containsEntry("loss_type", "bnpo");
     }
 
     private static void rejects(Consumer<GrpoConfig.Builder> setting, String... fragments) {
@@ -94,6 +111,7 @@ class GrpoConfigTest {
         rejects(b -> b.optDualClip(1.0), "dual clip", "1.0");
         rejects(b -> b.optScaleRewards("median"), "scale_rewards", "median");
         rejects(b -> b.optTopEntropyQuantile(0), "top_entropy_quantile", "0");
+        rejects(b -> b.optEntropyCoeff(-0.01), "entropy_coeff", "-0.01");
         rejects(b -> b.optLoggingSteps(0), "logging_steps", "0");
         rejects(b -> b.optStopTokenIds(2, -1), "stop token", "-1");
         rejects(b -> b.optAdam(1.0, 0.999, 1e-8), "adam_beta1", "1.0");
@@ -104,6 +122,12 @@ class GrpoConfigTest {
         rejects(b -> b.optClip(0.2, 0.28).optDelta(1.2), "delta (1.2)", "1 + epsilon_high (1.28)");
         rejects(b -> b.optMaxSteps(10).optWarmupSteps(10), "warmup_steps (10)", "max_steps (10)");
         rejects(b -> b.optSaveSteps(5), "save_steps is 5", "output_dir");
-        assertThat(GrpoConfig.builder().optSaveSteps(5).optOutputDir(Path.of("x")).build().saveSteps()).isEqualTo(5);
+        assertThat(
+                        GrpoConfig.builder()
+                                .optSaveSteps(5)
+                                .optOutputDir(Path.of("x"))
+                                .build()
+                                .saveSteps())
+                .isEqualTo(5);
     }
 }

@@ -108,7 +108,8 @@ class GrpoTrainerCheckpointTest {
     }
 
     @Test
-    void aThrowingRewardEndsTrainingClearlyAndLeavesTheLastCheckpoint(@TempDir Path dir) throws Exception {
+    void aThrowingRewardEndsTrainingClearlyAndLeavesTheLastCheckpoint(@TempDir Path dir)
+            throws Exception {
         int[] calls = {0};
         RewardFunction flaky =
                 RewardFunction.named(
@@ -121,18 +122,16 @@ class GrpoTrainerCheckpointTest {
                             return TrainerFixture.CORRECT.score(c);
                         });
         GrpoConfig config =
-                TrainerFixture.config()
-                        .optMaxSteps(10)
-                        .optOutputDir(dir)
-                        .optSaveSteps(2)
-                        .build();
+                TrainerFixture.config().optMaxSteps(10).optOutputDir(dir).optSaveSteps(2).build();
         try (NDManager m = NDManager.newBaseManager()) {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 8);
             try (GrpoTrainer trainer =
                     TrainerFixture.trainer(policy, config)
                             .optRewards(RewardSet.of(flaky))
                             .optRewardEvaluator(
-                                    dev.grpo4j.core.reward.RewardEvaluator.builder().optExecutor(Runnable::run).build())
+                                    dev.grpo4j.core.reward.RewardEvaluator.builder()
+                                            .optExecutor(Runnable::run)
+                                            .build())
                             .build()) {
                 assertThatThrownBy(trainer::train)
                         .isInstanceOf(RewardException.class)
@@ -143,7 +142,8 @@ class GrpoTrainerCheckpointTest {
             }
         }
         Path latest = dir.resolve("checkpoints/checkpoint-000002");
-        assertThat(Files.readString(dir.resolve("checkpoints/latest"))).isEqualTo("checkpoint-000002");
+        assertThat(Files.readString(dir.resolve("checkpoints/latest")))
+                .isEqualTo("checkpoint-000002");
         assertThat(latest.resolve("policy.params")).exists();
         try (var files = Files.list(dir.resolve("checkpoints"))) {
             assertThat(files.map(p -> p.getFileName().toString()))
@@ -152,7 +152,8 @@ class GrpoTrainerCheckpointTest {
         // And it resumes.
         try (NDManager m = NDManager.newBaseManager()) {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 8);
-            try (GrpoTrainer trainer = TrainerFixture.trainer(policy, config).optResumeFrom(dir).build()) {
+            try (GrpoTrainer trainer =
+                    TrainerFixture.trainer(policy, config).optResumeFrom(dir).build()) {
                 assertThat(trainer.currentStep()).isEqualTo(2);
                 trainer.step();
                 assertThat(trainer.currentStep()).isEqualTo(3);
@@ -172,5 +173,39 @@ class GrpoTrainerCheckpointTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no checkpoint found at");
         }
+    }
+
+    @Test
+    void resumingIntoADifferentArchitectureIsAClearErrorAndKeepsTheCheckpoint(@TempDir Path dir)
+            throws Exception {
+        GrpoConfig config =
+                TrainerFixture.config().optMaxSteps(4).optOutputDir(dir).optSaveSteps(2).build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            TinyCausalPolicy policy = TrainerFixture.policy(m, 10);
+            try (GrpoTrainer trainer = TrainerFixture.trainer(policy, config).build()) {
+                trainer.step();
+                trainer.step();
+            }
+        }
+        byte[] saved =
+                Files.readAllBytes(dir.resolve("checkpoints/checkpoint-000002/policy.params"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            // Hidden width 12 instead of 8.
+            TinyCausalPolicy wider =
+                    TinyCausalPolicy.create(
+                            m, TrainerFixture.VOCAB, 12, 16, ai.djl.ndarray.types.DataType.FLOAT32);
+            float[] before = flatParams(wider);
+            assertThatThrownBy(
+                            () -> TrainerFixture.trainer(wider, config).optResumeFrom(dir).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("does not fit this policy");
+            assertThat(flatParams(wider))
+                    .as("the policy keeps its own parameters")
+                    .containsExactly(before);
+        }
+        assertThat(Files.readAllBytes(dir.resolve("checkpoints/checkpoint-000002/policy.params")))
+                .isEqualTo(saved);
+        assertThat(Files.readString(dir.resolve("checkpoints/latest")))
+                .isEqualTo("checkpoint-000002");
     }
 }

@@ -45,7 +45,8 @@ class GrpoTrainerModesTest {
         public Transition step(int[] action) {
             turn++;
             if (turn == 1) {
-                return Transition.next(new Observation(new int[] {5, action[0]}, "echo-" + action[0]), 0.0);
+                return Transition.next(
+                        new Observation(new int[] {5, action[0]}, "echo-" + action[0]), 0.0);
             }
             return Transition.end(action[0] == target ? 1.0 : 0.2);
         }
@@ -90,7 +91,11 @@ class GrpoTrainerModesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 22);
             GrpoConfig config =
-                    TrainerFixture.config().optMaxSteps(5).optOutputDir(dir).optSaveSteps(1).build();
+                    TrainerFixture.config()
+                            .optMaxSteps(5)
+                            .optOutputDir(dir)
+                            .optSaveSteps(1)
+                            .build();
             try (GrpoTrainer trainer =
                     GrpoTrainer.builder()
                             .setPolicy(policy)
@@ -102,9 +107,11 @@ class GrpoTrainerModesTest {
                                             new EchoEnvironment() {
                                                 @Override
                                                 public Transition step(int[] action) {
-                                                    // 8 episodes x 2 turns = 16 env steps per training step.
+                                                    // 8 episodes x 2 turns = 16 env steps per
+                                                    // training step.
                                                     if (++steps[0] == 16 + 9) {
-                                                        throw new IllegalStateException("simulator lost");
+                                                        throw new IllegalStateException(
+                                                                "simulator lost");
                                                     }
                                                     return super.step(action);
                                                 }
@@ -118,7 +125,8 @@ class GrpoTrainerModesTest {
                 assertThat(trainer.currentStep()).isEqualTo(1);
             }
         }
-        assertThat(Files.readString(dir.resolve("checkpoints/latest"))).isEqualTo("checkpoint-000001");
+        assertThat(Files.readString(dir.resolve("checkpoints/latest")))
+                .isEqualTo("checkpoint-000001");
     }
 
     @Test
@@ -137,7 +145,8 @@ class GrpoTrainerModesTest {
                                     GrpoTrainer.builder()
                                             .setPolicy(policy)
                                             .setConfig(TrainerFixture.config().build())
-                                            .setPromptSource(PromptSources.cycling(TrainerFixture.PROMPTS))
+                                            .setPromptSource(
+                                                    PromptSources.cycling(TrainerFixture.PROMPTS))
                                             .optEnvironment(EchoEnvironment::new)
                                             .optAdvantageEstimator(rolloutsOnly)
                                             .build())
@@ -178,9 +187,11 @@ class GrpoTrainerModesTest {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 24);
             DriftRecorder spo = new DriftRecorder();
             GrpoConfig config = TrainerFixture.config().optNumGenerations(1).optMaxSteps(3).build();
-            try (GrpoTrainer trainer = TrainerFixture.trainer(policy, config).optAdvantageEstimator(spo).build()) {
+            try (GrpoTrainer trainer =
+                    TrainerFixture.trainer(policy, config).optAdvantageEstimator(spo).build()) {
                 trainer.train();
-                assertThat(spo.keys).containsExactly("one", "three", "one", "three", "one", "three");
+                assertThat(spo.keys)
+                        .containsExactly("one", "three", "one", "three", "one", "three");
                 assertThat(spo.drifts.subList(0, 2)).containsExactly(0.0, 0.0);
                 assertThat(spo.drifts.subList(2, 6)).allSatisfy(d -> assertThat(d).isPositive());
                 for (int i = 0; i < 6; i++) {
@@ -202,7 +213,8 @@ class GrpoTrainerModesTest {
                 tracker.measureAndStore(
                         List.of("p", "p"), List.of(a, b), rows -> fixedLogProbs(rows, -1f));
         assertThat(first).containsExactly(0.0, 0.0);
-        // Second batch: the stored response (b, lp -1) now has lp -1.5: drift 0.5; a duplicate gets 0.
+        // Second batch: the stored response (b, lp -1) now has lp -1.5: drift 0.5; a duplicate gets
+        // 0.
         double[] second =
                 tracker.measureAndStore(
                         List.of("p", "p"), List.of(a, a), rows -> fixedLogProbs(rows, -1.5f));

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.grpo4j.core.reward.RewardFunction;
+import dev.grpo4j.core.reward.RewardSet;
 import dev.grpo4j.core.testing.RecordingLogProbComputer;
 import dev.grpo4j.core.testing.TinyCausalPolicy;
 import java.util.ArrayList;
@@ -23,14 +25,16 @@ class GrpoTrainerTest {
             for (var p : policy.getParameters()) {
                 before.add(p.getValue().getArray().toFloatArray());
             }
-            GrpoConfig config = TrainerFixture.config().optNumGenerations(8).optMaxSteps(40).build();
+            GrpoConfig config =
+                    TrainerFixture.config().optNumGenerations(8).optMaxSteps(40).build();
             try (GrpoTrainer trainer = TrainerFixture.trainer(policy, config).build()) {
                 List<StepMetrics> history = trainer.train();
                 assertThat(history).hasSize(40);
                 double first = mean(history.subList(0, 5));
                 double last = mean(history.subList(30, 40));
                 // A random policy scores about 0.6; a group that collapses onto one answer stops
-                // learning (zero spread, zero advantage), so the bar is "clearly better", not perfect.
+                // learning (zero spread, zero advantage), so the bar is "clearly better", not
+                // perfect.
                 assertThat(last).isGreaterThan(first + 0.1).isGreaterThan(0.85);
                 assertThat(history.get(29).values())
                         .containsKeys(
@@ -60,10 +64,16 @@ class GrpoTrainerTest {
     }
 
     private static double mean(List<StepMetrics> steps) {
-        return steps.stream().mapToDouble(s -> s.getOrDefault("reward", Double.NaN)).average().orElseThrow();
+        return steps.stream()
+                .mapToDouble(s -> s.getOrDefault("reward", Double.NaN))
+                .average()
+                .orElseThrow();
     }
 
-    /** With mu = 2, old log-probs are computed once per step and the second update is judged by them. */
+    /**
+     * With mu = 2, old log-probs are computed once per step and the second update is judged by
+     * them.
+     */
     @Test
     void numIterationsAboveOneUsesTheStoredOldLogProbs() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -80,7 +90,8 @@ class GrpoTrainerTest {
                     recorder.clear();
                     StepMetrics metrics = trainer.step();
                     List<RecordingLogProbComputer.Call> calls = recorder.calls();
-                    assertThat(calls).extracting(RecordingLogProbComputer.Call::training)
+                    assertThat(calls)
+                            .extracting(RecordingLogProbComputer.Call::training)
                             .containsExactly(false, true, true);
                     float[] old = calls.get(0).logProbs();
                     float[] firstPass = calls.get(1).logProbs();
@@ -88,10 +99,12 @@ class GrpoTrainerTest {
                     float[] mask = calls.get(0).mask();
                     // Before the first update the old log-probs are the current ones...
                     assertThat(firstPass).containsExactly(old, within(1e-6f));
-                    // ...and the second update sees a changed policy against the same stored values.
+                    // ...and the second update sees a changed policy against the same stored
+                    // values.
                     assertThat(maxAbsDiff(secondPass, old)).isGreaterThan(1e-4);
                     double ppoKl = 0.5 * (0 + maskedMean(old, secondPass, mask));
-                    assertThat(metrics.getOrDefault("ppo_kl", Double.NaN)).isCloseTo(ppoKl, within(1e-5));
+                    assertThat(metrics.getOrDefault("ppo_kl", Double.NaN))
+                            .isCloseTo(ppoKl, within(1e-5));
                 }
             }
         }
@@ -123,7 +136,11 @@ class GrpoTrainerTest {
             var initial = policy.frozenCopy(m);
             RecordingLogProbComputer recorder = new RecordingLogProbComputer();
             GrpoConfig config =
-                    TrainerFixture.config().optBeta(0.1).optMaxSteps(4).optLogProbComputer(recorder).build();
+                    TrainerFixture.config()
+                            .optBeta(0.1)
+                            .optMaxSteps(4)
+                            .optLogProbComputer(recorder)
+                            .build();
             try (GrpoTrainer trainer = TrainerFixture.trainer(policy, config).build()) {
                 double lastKl = 0;
                 for (int s = 0; s < 4; s++) {
@@ -151,7 +168,8 @@ class GrpoTrainerTest {
             NDManager m) {
         try (var batch = dev.grpo4j.core.rollout.RolloutBatch.of(m, groups)) {
             return new dev.grpo4j.core.policy.PlainLogProbComputer()
-                    .compute(policy, new ai.djl.training.ParameterStore(m, false), batch, 1.0, false)
+                    .compute(
+                            policy, new ai.djl.training.ParameterStore(m, false), batch, 1.0, false)
                     .logProbs()
                     .toFloatArray();
         }
@@ -187,7 +205,8 @@ class GrpoTrainerTest {
 
     static long rssBytes() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            for (String line :
+                    java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
@@ -202,7 +221,11 @@ class GrpoTrainerTest {
     void rejectsLengthsBeyondThePolicy() {
         try (NDManager m = NDManager.newBaseManager()) {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 5);
-            GrpoConfig config = TrainerFixture.config().optMaxPromptLength(10).optMaxCompletionLength(10).build();
+            GrpoConfig config =
+                    TrainerFixture.config()
+                            .optMaxPromptLength(10)
+                            .optMaxCompletionLength(10)
+                            .build();
             assertThatThrownBy(() -> TrainerFixture.trainer(policy, config).build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("= 20 exceeds the policy's maximum sequence length 16");
@@ -218,8 +241,11 @@ class GrpoTrainerTest {
                                     GrpoTrainer.builder()
                                             .setPolicy(policy)
                                             .setConfig(TrainerFixture.config().build())
-                                            .setPromptSource(PromptSources.cycling(TrainerFixture.PROMPTS))
-                                            .optAdvantageEstimator(new dev.grpo4j.core.testing.GroupNormalizedEstimator())
+                                            .setPromptSource(
+                                                    PromptSources.cycling(TrainerFixture.PROMPTS))
+                                            .optAdvantageEstimator(
+                                                    new dev.grpo4j.core.testing
+                                                            .GroupNormalizedEstimator())
                                             .build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("needs reward functions");
@@ -230,13 +256,45 @@ class GrpoTrainerTest {
     void parametersRemainTrainableTensors() {
         try (NDManager m = NDManager.newBaseManager()) {
             TinyCausalPolicy policy = TrainerFixture.policy(m, 6);
-            try (GrpoTrainer trainer = TrainerFixture.trainer(policy, TrainerFixture.config().build()).build()) {
+            try (GrpoTrainer trainer =
+                    TrainerFixture.trainer(policy, TrainerFixture.config().build()).build()) {
                 trainer.step();
                 for (var p : policy.getParameters()) {
                     Parameter param = p.getValue();
                     NDArray a = param.getArray();
                     assertThat(a.hasGradient()).as(p.getKey()).isTrue();
                 }
+            }
+        }
+    }
+
+    /**
+     * With a constant reward every advantage is 0, so the policy term is silent: with {@code
+     * entropy_coeff} the only force left is the bonus, which must raise the entropy; without it
+     * nothing changes.
+     */
+    @Test
+    void entropyBonusAloneRaisesTheEntropyWhenEveryAdvantageIsZero() {
+        double[] firstAndLast = new double[2];
+        for (double coeff : new double[] {0.0, 0.5}) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                TinyCausalPolicy policy = TrainerFixture.policy(m, 3);
+                GrpoConfig config =
+                        TrainerFixture.config().optMaxSteps(25).optEntropyCoeff(coeff).build();
+                try (GrpoTrainer trainer =
+                        TrainerFixture.trainer(policy, config)
+                                .optRewards(
+                                        RewardSet.of(RewardFunction.named("constant", c -> 0.5)))
+                                .build()) {
+                    List<StepMetrics> history = trainer.train();
+                    firstAndLast[0] = history.get(0).getOrDefault("entropy", Double.NaN);
+                    firstAndLast[1] = history.get(24).getOrDefault("entropy", Double.NaN);
+                }
+            }
+            if (coeff == 0.0) {
+                assertThat(firstAndLast[1]).isCloseTo(firstAndLast[0], within(0.05));
+            } else {
+                assertThat(firstAndLast[1]).isGreaterThan(firstAndLast[0] + 0.05);
             }
         }
     }

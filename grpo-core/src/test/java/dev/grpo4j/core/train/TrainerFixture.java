@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tiny verifiable task for trainer tests: the prompt {@code [1]} must be answered with token 2 and
- * {@code [3]} with token 4; token 0 ends a completion. The reward is graded by the distance of the
- * first token to the target ({@code 1 - |token - target| / 5}), so groups rarely have zero spread and
- * every step carries gradient; a uniform random policy scores about 0.6.
+ * A tiny verifiable task for trainer tests: the prompt {@code [1]} must be answered with token 2
+ * and {@code [3]} with token 4; token 0 ends a completion. The reward is graded by the distance of
+ * the first token to the target ({@code 1 - |token - target| / 5}), so groups rarely have zero
+ * spread and every step carries gradient; a uniform random policy scores about 0.6.
  */
 final class TrainerFixture {
 

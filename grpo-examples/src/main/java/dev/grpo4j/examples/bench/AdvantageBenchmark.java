@@ -3,17 +3,20 @@ package dev.grpo4j.examples.bench;
 import dev.grpo4j.advantage.GigpoAdvantage;
 import dev.grpo4j.advantage.GigpoMode;
 import dev.grpo4j.advantage.GrpoAdvantage;
+import dev.grpo4j.advantage.RankGrpoAdvantage;
+import dev.grpo4j.advantage.RankReward;
 import dev.grpo4j.advantage.RewardScale;
+import dev.grpo4j.advantage.SpoAdvantage;
 import dev.grpo4j.examples.bench.baseline.PlainGigpo;
 import dev.grpo4j.examples.bench.baseline.PlainGrpo;
-
-import org.nd4j.linalg.factory.Nd4j;
-
+import dev.grpo4j.examples.bench.baseline.PlainRankGrpo;
+import dev.grpo4j.examples.bench.baseline.PlainSpo;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Throughput of the advantage estimators on ND4J against plain-Java implementations of the same
@@ -204,6 +207,38 @@ public final class AdvantageBenchmark {
                         "GiGPO",
                         "plain Java",
                         (n, a) -> new AdvantageWorkloads.GigpoWorkload(n, a, plainGigpo::compute)));
+        // SPO: a fresh tracker per workload, initialised outside the timing.
+        cases.add(
+                new Case(
+                        "SPO",
+                        "ND4J",
+                        (n, a) -> {
+                            SpoAdvantage spo = SpoAdvantage.builder().build();
+                            return new AdvantageWorkloads.SpoWorkload(
+                                    n, a, spo::initialize, spo::compute);
+                        }));
+        cases.add(
+                new Case(
+                        "SPO",
+                        "plain Java",
+                        (n, a) -> {
+                            PlainSpo spo = new PlainSpo(SpoAdvantage.DEFAULT_EPSILON);
+                            return new AdvantageWorkloads.SpoWorkload(
+                                    n, a, spo::initialize, spo::compute);
+                        }));
+        RankGrpoAdvantage rank =
+                RankGrpoAdvantage.builder().optRankReward(RankReward.LOG_DECAY).build();
+        PlainRankGrpo plainRank = new PlainRankGrpo(true, 1e-4);
+        cases.add(
+                new Case(
+                        "Rank-GRPO",
+                        "ND4J",
+                        (n, a) -> new AdvantageWorkloads.RankWorkload(n, a, rank::compute)));
+        cases.add(
+                new Case(
+                        "Rank-GRPO",
+                        "plain Java",
+                        (n, a) -> new AdvantageWorkloads.RankWorkload(n, a, plainRank::compute)));
         return cases;
     }
 

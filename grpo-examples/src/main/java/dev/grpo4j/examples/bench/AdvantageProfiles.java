@@ -5,13 +5,6 @@ import dev.grpo4j.advantage.internal.GroupStats;
 import dev.grpo4j.advantage.internal.NdScope;
 import dev.grpo4j.advantage.internal.SegmentLayout;
 import dev.grpo4j.examples.bench.AdvantageBenchmark.Args;
-
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.Gather;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.segment.SegmentSum;
-import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.segment.SegmentSum;
+import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The benchmark's diagnostic tables: where a GRPO call spends its time, and ND4J's segment ops. */
 final class AdvantageProfiles {

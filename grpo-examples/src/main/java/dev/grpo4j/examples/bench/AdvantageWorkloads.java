@@ -2,7 +2,6 @@ package dev.grpo4j.examples.bench;
 
 import dev.grpo4j.examples.bench.AdvantageBenchmark.Args;
 import dev.grpo4j.examples.bench.AdvantageBenchmark.Workload;
-
 import java.util.Random;
 import java.util.function.UnaryOperator;
 
@@ -105,6 +104,105 @@ final class AdvantageWorkloads {
     @FunctionalInterface
     interface GigpoCall {
         double[][][] apply(String[][][] anchors, double[][][] rewards);
+    }
+
+    /**
+     * SPO input: one rollout per prompt, every prompt's tracker initialised offline (not timed)
+     * from a random success count of 8, and 0/1 rewards.
+     */
+    static final class SpoWorkload implements Workload {
+        private final String[] ids;
+        private final double[] rewards;
+        private final SpoCall call;
+        private double[] last;
+
+        SpoWorkload(int rollouts, Args args, SpoSetup setup, SpoCall call) {
+            Random rng = new Random(args.seed());
+            ids = new String[rollouts];
+            rewards = new double[rollouts];
+            for (int i = 0; i < rollouts; i++) {
+                ids[i] = "prompt-" + i;
+                setup.initialize(ids[i], rng.nextInt(9), 8);
+                rewards[i] = rng.nextBoolean() ? 1 : 0;
+            }
+            this.call = call;
+        }
+
+        @Override
+        public void run() {
+            last = call.apply(ids, rewards);
+        }
+
+        @Override
+        public double[] result() {
+            return last.clone();
+        }
+
+        @Override
+        public long rollouts() {
+            return ids.length;
+        }
+
+        @Override
+        public long rows() {
+            return ids.length;
+        }
+    }
+
+    /** Initialises one prompt's tracker (SPO's {@code initialize}). */
+    @FunctionalInterface
+    interface SpoSetup {
+        void initialize(String promptId, int successes, int samples);
+    }
+
+    /** The SPO entry point of either implementation. */
+    @FunctionalInterface
+    interface SpoCall {
+        double[] apply(String[] promptIds, double[] rewards);
+    }
+
+    /**
+     * Rank-GRPO input, {@code [group][rollout][rank]}: 20 ranks, each a hit with probability 0.1.
+     */
+    static final class RankWorkload implements Workload {
+        static final int RANKS = 20;
+        private final double[][][] hits;
+        private final UnaryOperator<double[][][]> call;
+        private double[][][] last;
+
+        RankWorkload(int rollouts, Args args, UnaryOperator<double[][][]> call) {
+            Random rng = new Random(args.seed());
+            int groups = Math.max(1, rollouts / args.groupSize());
+            hits = new double[groups][args.groupSize()][RANKS];
+            for (double[][] g : hits) {
+                for (double[] row : g) {
+                    for (int k = 0; k < RANKS; k++) {
+                        row[k] = rng.nextDouble() < 0.1 ? 1 : 0;
+                    }
+                }
+            }
+            this.call = call;
+        }
+
+        @Override
+        public void run() {
+            last = call.apply(hits);
+        }
+
+        @Override
+        public double[] result() {
+            return flatten(last);
+        }
+
+        @Override
+        public long rollouts() {
+            return (long) hits.length * hits[0].length;
+        }
+
+        @Override
+        public long rows() {
+            return rollouts();
+        }
     }
 
     /** Uniform rewards in [0, 1), ceil(rollouts / group) groups of the group size. */

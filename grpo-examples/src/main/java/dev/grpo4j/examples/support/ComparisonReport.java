@@ -21,10 +21,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * named series, e.g. "gigpo" and "grpo"), a CSV and a PNG chart of them, and the {@code FINAL} line
  * every comparison example ends with:
  *
- * <pre>FINAL method=&lt;final metric of the estimator&gt; baseline=&lt;same for GRPO&gt; metric=&lt;name&gt; steps=&lt;n&gt; seconds=&lt;wall&gt;</pre>
+ * <pre>
+ * FINAL method=&lt;final metric of the estimator&gt; baseline=&lt;same for GRPO&gt; metric=&lt;name&gt; steps=&lt;n&gt; seconds=&lt;wall&gt;
+ * </pre>
  *
- * The "final" value of a series is the mean of its last {@code window} points, so one noisy step does
- * not decide the comparison.
+ * The "final" value of a series is the mean of its last {@code window} points, so one noisy step
+ * does not decide the comparison.
  */
 public final class ComparisonReport {
 
@@ -112,7 +114,12 @@ public final class ComparisonReport {
             StringBuilder csv = new StringBuilder("series,x," + metric + "\n");
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
                 for (double[] p : e.getValue()) {
-                    csv.append(e.getKey()).append(',').append(p[0]).append(',').append(p[1]).append('\n');
+                    csv.append(e.getKey())
+                            .append(',')
+                            .append(p[0])
+                            .append(',')
+                            .append(p[1])
+                            .append('\n');
                 }
             }
             Files.writeString(directory.resolve(stem + ".csv"), csv, StandardCharsets.UTF_8);

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The options every example accepts: {@code --steps N}, {@code --seed S}, {@code --out DIR} (charts,
- * metrics and a CSV go there) and {@code --quick} (the short CI run, which asserts improvement), plus
- * example-specific {@code --name value} options declared by the example.
+ * The options every example accepts: {@code --steps N}, {@code --seed S}, {@code --out DIR}
+ * (charts, metrics and a CSV go there) and {@code --quick} (the short CI run, which asserts
+ * improvement), plus example-specific {@code --name value} options declared by the example.
  *
  * @param steps training steps per run
  * @param seed the seed of every random choice
@@ -17,7 +17,8 @@ import java.util.Set;
  * @param quick whether this is the short CI run
  * @param extra the example-specific options that were given, by name without dashes
  */
-public record ExampleOptions(int steps, long seed, Path out, boolean quick, Map<String, String> extra) {
+public record ExampleOptions(
+        int steps, long seed, Path out, boolean quick, Map<String, String> extra) {
 
     /**
      * Copies the extra options.
@@ -63,7 +64,8 @@ public record ExampleOptions(int steps, long seed, Path out, boolean quick, Map<
                 case "--seed" -> seed = parseLong(value(argv, ++i, arg), arg);
                 case "--out" -> out = Path.of(value(argv, ++i, arg));
                 case "--quick" -> quick = true;
-                case "--help", "-h" -> throw new IllegalArgumentException(usage(name, extraOptions));
+                case "--help", "-h" ->
+                        throw new IllegalArgumentException(usage(name, extraOptions));
                 default -> {
                     String key = arg.startsWith("--") ? arg.substring(2) : "";
                     if (!extraOptions.contains(key)) {
@@ -98,7 +100,8 @@ public record ExampleOptions(int steps, long seed, Path out, boolean quick, Map<
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs a number but was '" + v + "'", e);
+            throw new IllegalArgumentException(
+                    "--" + key + " needs a number but was '" + v + "'", e);
         }
     }
 

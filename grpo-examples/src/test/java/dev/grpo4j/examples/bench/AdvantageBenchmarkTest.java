@@ -3,11 +3,10 @@ package dev.grpo4j.examples.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 /** Smoke test of the advantage benchmark at tiny sizes; timing itself is not checked. */
 class AdvantageBenchmarkTest {

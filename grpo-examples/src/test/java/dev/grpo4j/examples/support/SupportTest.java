@@ -26,14 +26,29 @@ class SupportTest {
         assertThat(o.out()).isEqualTo(Path.of("x"));
         assertThat(o.quick()).isFalse();
         assertThat(o.number("lr", 1.0)).isEqualTo(0.5);
-        assertThat(ExampleOptions.parse(new String[] {"--quick"}, "Demo", Path.of("r"), 100, 10, Set.of()).steps())
+        assertThat(
+                        ExampleOptions.parse(
+                                        new String[] {"--quick"},
+                                        "Demo",
+                                        Path.of("r"),
+                                        100,
+                                        10,
+                                        Set.of())
+                                .steps())
                 .isEqualTo(10);
     }
 
     @Test
     void rejectsUnknownOptionsWithTheUsage() {
         assertThatThrownBy(
-                        () -> ExampleOptions.parse(new String[] {"--stpes", "3"}, "Demo", Path.of("r"), 1, 1, Set.of()))
+                        () ->
+                                ExampleOptions.parse(
+                                        new String[] {"--stpes", "3"},
+                                        "Demo",
+                                        Path.of("r"),
+                                        1,
+                                        1,
+                                        Set.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown option '--stpes'")
                 .hasMessageContaining("usage: Demo");
@@ -47,7 +62,8 @@ class SupportTest {
             r.add("grpo", s, s / 8.0);
         }
         assertThat(r.finalLine("gigpo", "grpo", 4, 12.34))
-                .isEqualTo("FINAL method=0.8750 baseline=0.4375 metric=success_rate steps=4 seconds=12.3");
+                .isEqualTo(
+                        "FINAL method=0.8750 baseline=0.4375 metric=success_rate steps=4 seconds=12.3");
         r.write(dir, "curves", "demo", "step");
         assertThat(Files.readAllLines(dir.resolve("curves.csv")))
                 .startsWith("series,x,success_rate", "gigpo,1.0,0.25")

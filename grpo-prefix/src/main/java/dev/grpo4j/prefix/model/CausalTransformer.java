@@ -14,12 +14,10 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-
 import dev.grpo4j.core.policy.CausalLmPolicy;
 import dev.grpo4j.core.util.Checks;
 import dev.grpo4j.prefix.attention.CausalAttention;
 import dev.grpo4j.prefix.attention.SelfAttention;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -2,10 +2,8 @@ package dev.grpo4j.prefix.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.core.policy.IncrementalDecoder;
 import dev.grpo4j.core.util.Checks;
-
 import java.util.SplittableRandom;
 
 /**

@@ -1,7 +1,6 @@
 package dev.grpo4j.prefix.model;
 
 import dev.grpo4j.core.util.Checks;
-
 import java.util.Objects;
 
 /**

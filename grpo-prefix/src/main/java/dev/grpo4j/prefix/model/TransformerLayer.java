@@ -10,7 +10,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-
 import dev.grpo4j.prefix.attention.SelfAttention;
 
 /**

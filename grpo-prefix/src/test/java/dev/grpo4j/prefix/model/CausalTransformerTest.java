@@ -2,7 +2,6 @@ package dev.grpo4j.prefix.model;
 
 import static dev.grpo4j.prefix.model.TinyTransformers.ids;
 import static dev.grpo4j.prefix.model.TinyTransformers.maxAbsDiff;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -16,14 +15,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.prefix.attention.CausalAttention;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.DoubleBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 class CausalTransformerTest {
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
-
 import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.core.policy.SampledCompletion;
 import dev.grpo4j.core.policy.Sampler;
@@ -14,13 +13,11 @@ import dev.grpo4j.core.policy.SamplingConfig;
 import dev.grpo4j.core.rollout.Rollout;
 import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.rollout.RolloutGroup;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** The core {@link Sampler} driving the transformer's cached decoder. */
 class SamplerOnTransformerTest {

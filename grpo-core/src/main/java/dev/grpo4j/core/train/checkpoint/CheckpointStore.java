@@ -19,14 +19,14 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A directory of checkpoints, {@code checkpoint-000500/} etc., plus a {@code latest} file naming the
- * newest complete one.
+ * A directory of checkpoints, {@code checkpoint-000500/} etc., plus a {@code latest} file naming
+ * the newest complete one.
  *
  * <p>Writing is atomic: the contents go into a hidden temporary directory, every file is forced to
  * disk, the directory is renamed into place with an atomic move, and only then is {@code latest}
  * replaced (again write-then-rename). If the writer throws, or the process dies at any point, the
- * previous checkpoint and {@code latest} are untouched; stale temporary directories are removed on the
- * next write.
+ * previous checkpoint and {@code latest} are untouched; stale temporary directories are removed on
+ * the next write.
  */
 public final class CheckpointStore {
 
@@ -99,7 +99,13 @@ public final class CheckpointStore {
             forceAll(temp);
             if (Files.exists(target)) {
                 // Re-saving the same step: move the old one aside first so the rename cannot fail.
-                Path old = root.resolve(TEMP_PREFIX + "old-" + target.getFileName() + "-" + System.nanoTime());
+                Path old =
+                        root.resolve(
+                                TEMP_PREFIX
+                                        + "old-"
+                                        + target.getFileName()
+                                        + "-"
+                                        + System.nanoTime());
                 move(target, old);
                 move(temp, target);
                 deleteRecursively(old);
@@ -180,10 +186,13 @@ public final class CheckpointStore {
 
     private static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException(
-                    "the file system under " + to.getParent() + " cannot rename atomically; checkpoints"
+                    "the file system under "
+                            + to.getParent()
+                            + " cannot rename atomically; checkpoints"
                             + " need it",
                     e);
         }

@@ -14,9 +14,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws the reward and KL curves of a run into a PNG with XChart when training ends: reward (and its
- * moving average) on the top panel, KL on the bottom one. Steps without a KL value (beta = 0) leave the
- * KL panel out.
+ * Draws the reward and KL curves of a run into a PNG with XChart when training ends: reward (and
+ * its moving average) on the top panel, KL on the bottom one. Steps without a KL value (beta = 0)
+ * leave the KL panel out.
  */
 public final class ChartWriter implements GrpoListener {
 
@@ -84,7 +84,11 @@ public final class ChartWriter implements GrpoListener {
                 XYChart kls = chart(title + ": KL to reference", "kl");
                 kls.addSeries("kl", klSteps, kl).setMarker(SeriesMarkers.NONE);
                 BitmapEncoder.saveBitmap(
-                        List.of(rewards, kls), 2, 1, stripPng(file), BitmapEncoder.BitmapFormat.PNG);
+                        List.of(rewards, kls),
+                        2,
+                        1,
+                        stripPng(file),
+                        BitmapEncoder.BitmapFormat.PNG);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write chart " + file, e);

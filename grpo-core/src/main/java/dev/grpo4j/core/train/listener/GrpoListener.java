@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Hooks into the training loop. Every method has an empty default, so a listener implements only what
- * it needs. Listeners are called on the training thread, in registration order; an exception thrown by
- * a listener stops training (after the trainer has made sure no checkpoint is half-written).
+ * Hooks into the training loop. Every method has an empty default, so a listener implements only
+ * what it needs. Listeners are called on the training thread, in registration order; an exception
+ * thrown by a listener stops training (after the trainer has made sure no checkpoint is
+ * half-written).
  */
 public interface GrpoListener {
 

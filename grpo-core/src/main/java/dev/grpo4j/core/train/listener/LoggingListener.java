@@ -38,7 +38,9 @@ public final class LoggingListener implements GrpoListener {
             if (sb.length() > 1) {
                 sb.append(", ");
             }
-            sb.append(e.getKey()).append('=').append(String.format(Locale.ROOT, "%.4g", e.getValue()));
+            sb.append(e.getKey())
+                    .append('=')
+                    .append(String.format(Locale.ROOT, "%.4g", e.getValue()));
         }
         return sb.append('}').toString();
     }

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A one-line console progress bar with the step count, elapsed time, ETA and the current reward
- * ({@code [#########.........] 45/100 00:32<00:39 reward=0.612 kl=0.003}). On a terminal the line is
- * redrawn in place; otherwise (CI logs) a plain line is printed every {@code every} steps.
+ * ({@code [#########.........] 45/100 00:32<00:39 reward=0.612 kl=0.003}). On a terminal the line
+ * is redrawn in place; otherwise (CI logs) a plain line is printed every {@code every} steps.
  */
 public final class ProgressBar implements GrpoListener {
 
@@ -93,7 +93,8 @@ public final class ProgressBar implements GrpoListener {
         }
         sb.append("] ").append(done).append('/').append(total).append(' ');
         sb.append(clock(elapsed)).append('<').append(clock(eta));
-        metrics.get("reward").ifPresent(r -> sb.append(String.format(Locale.ROOT, " reward=%.3f", r)));
+        metrics.get("reward")
+                .ifPresent(r -> sb.append(String.format(Locale.ROOT, " reward=%.3f", r)));
         metrics.get("kl").ifPresent(k -> sb.append(String.format(Locale.ROOT, " kl=%.4f", k)));
         return sb.toString();
     }

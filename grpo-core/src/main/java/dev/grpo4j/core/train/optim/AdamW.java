@@ -29,8 +29,8 @@ import java.util.function.LongToDoubleFunction;
  * LearningRateSchedule}). After each update the parameter's gradient is zeroed, as DJL's optimizers
  * do.
  *
- * <p>Moments live in the manager given at construction; {@link #close()} frees them. Not thread-safe,
- * like DJL's {@code Trainer}.
+ * <p>Moments live in the manager given at construction; {@link #close()} frees them. Not
+ * thread-safe, like DJL's {@code Trainer}.
  */
 public final class AdamW extends Optimizer implements AutoCloseable {
 
@@ -65,8 +65,8 @@ public final class AdamW extends Optimizer implements AutoCloseable {
     }
 
     /**
-     * Tells the optimizer each parameter's stable name (e.g. from {@code block.getParameters()}), so
-     * that saved state can be restored into another instance of the same architecture.
+     * Tells the optimizer each parameter's stable name (e.g. from {@code block.getParameters()}),
+     * so that saved state can be restored into another instance of the same architecture.
      *
      * @param parameterId the parameter's id ({@code Parameter.getId()})
      * @param name its stable name

@@ -7,9 +7,9 @@ import ai.djl.nn.Parameter;
 import java.util.List;
 
 /**
- * Global L2 gradient-norm clipping, as {@code torch.nn.utils.clip_grad_norm_}: the norm is taken over
- * all gradients together, and if it exceeds {@code maxNorm} every gradient is scaled by {@code maxNorm
- * / (norm + 1e-6)}.
+ * Global L2 gradient-norm clipping, as {@code torch.nn.utils.clip_grad_norm_}: the norm is taken
+ * over all gradients together, and if it exceeds {@code maxNorm} every gradient is scaled by {@code
+ * maxNorm / (norm + 1e-6)}.
  */
 public final class GradientClipping {
 

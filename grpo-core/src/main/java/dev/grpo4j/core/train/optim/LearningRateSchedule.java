@@ -13,7 +13,10 @@ public enum LearningRateSchedule {
     CONSTANT,
     /** {@code lr * (total - step) / (total - warmup)} after warm-up (TRL's default). */
     LINEAR,
-    /** {@code lr * 0.5 * (1 + cos(pi * progress))}, {@code progress = (step - warmup) / (total - warmup)}. */
+    /**
+     * {@code lr * 0.5 * (1 + cos(pi * progress))}, {@code progress = (step - warmup) / (total -
+     * warmup)}.
+     */
     COSINE;
 
     /**
@@ -63,6 +66,8 @@ public enum LearningRateSchedule {
             }
         }
         throw new IllegalArgumentException(
-                "unknown learning-rate schedule '" + name + "'; expected constant, linear or cosine");
+                "unknown learning-rate schedule '"
+                        + name
+                        + "'; expected constant, linear or cosine");
     }
 }

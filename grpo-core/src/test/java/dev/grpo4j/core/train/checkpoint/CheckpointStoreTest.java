@@ -17,7 +17,8 @@ class CheckpointStoreTest {
         store.write(10, dir -> Files.writeString(dir.resolve("a.txt"), "ten"));
         store.write(20, dir -> Files.writeString(dir.resolve("a.txt"), "twenty"));
         assertThat(store.latest()).contains(root.resolve("checkpoint-000020"));
-        assertThat(Files.readString(store.latest().orElseThrow().resolve("a.txt"))).isEqualTo("twenty");
+        assertThat(Files.readString(store.latest().orElseThrow().resolve("a.txt")))
+                .isEqualTo("twenty");
         assertThat(store.list()).hasSize(2);
     }
 
@@ -45,7 +46,8 @@ class CheckpointStoreTest {
     }
 
     @Test
-    void aCrashedWriteLeavesOnlyATemporaryThatTheNextWriteRemoves(@TempDir Path root) throws Exception {
+    void aCrashedWriteLeavesOnlyATemporaryThatTheNextWriteRemoves(@TempDir Path root)
+            throws Exception {
         CheckpointStore store = new CheckpointStore(root, 0);
         store.write(10, dir -> Files.writeString(dir.resolve("a.txt"), "ten"));
         // What a process killed mid-write leaves behind.
@@ -65,7 +67,8 @@ class CheckpointStoreTest {
             store.write(step, dir -> Files.writeString(dir.resolve("s"), Integer.toString(step)));
         }
         assertThat(store.list())
-                .containsExactly(root.resolve("checkpoint-000003"), root.resolve("checkpoint-000004"));
+                .containsExactly(
+                        root.resolve("checkpoint-000003"), root.resolve("checkpoint-000004"));
     }
 
     @Test

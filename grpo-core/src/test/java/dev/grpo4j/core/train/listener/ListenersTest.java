@@ -21,7 +21,8 @@ class ListenersTest {
     }
 
     @Test
-    void jsonlWritesOneObjectPerStepAndDropsStepsAfterAResumePoint(@TempDir Path dir) throws Exception {
+    void jsonlWritesOneObjectPerStepAndDropsStepsAfterAResumePoint(@TempDir Path dir)
+            throws Exception {
         Path file = dir.resolve("metrics.jsonl");
         JsonlMetricsWriter writer = new JsonlMetricsWriter(file);
         writer.onTrainingStart(0, 4);
@@ -30,7 +31,9 @@ class ListenersTest {
         }
         writer.close();
         assertThat(Files.readAllLines(file)).hasSize(4);
-        assertThat(Files.readAllLines(file).get(1)).contains("\"step\":2").contains("\"reward\":0.2");
+        assertThat(Files.readAllLines(file).get(1))
+                .contains("\"step\":2")
+                .contains("\"reward\":0.2");
 
         JsonlMetricsWriter resumed = new JsonlMetricsWriter(file);
         resumed.onTrainingStart(2, 4);
@@ -46,12 +49,17 @@ class ListenersTest {
         long[] now = {0};
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProgressBar bar =
-                new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, 5, () -> now[0]);
+                new ProgressBar(
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                        false,
+                        5,
+                        () -> now[0]);
         bar.onTrainingStart(0, 10);
         now[0] = 5_000_000_000L;
         bar.onStepEnd(step(5, 0.25));
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(out).contains("[############............] 5/10 00:05<00:05 reward=0.250 kl=0.0025");
+        assertThat(out)
+                .contains("[############............] 5/10 00:05<00:05 reward=0.250 kl=0.0025");
         bar.onStepEnd(step(6, 0.3));
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines().count()).isEqualTo(1);
     }

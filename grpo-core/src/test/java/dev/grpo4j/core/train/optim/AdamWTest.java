@@ -64,13 +64,22 @@ class AdamWTest {
             a.setRequiresGradient(true);
             b.setRequiresGradient(true);
             NDArray coef = m.create(new float[] {1f, 2f, 3f});
-            try (AdamW first = AdamW.builder().setManager(m).optLearningRate(s -> 0.05 / (1 + s)).build();
-                    AdamW second = AdamW.builder().setManager(m).optLearningRate(s -> 0.05 / (1 + s)).build()) {
+            try (AdamW first =
+                            AdamW.builder()
+                                    .setManager(m)
+                                    .optLearningRate(s -> 0.05 / (1 + s))
+                                    .build();
+                    AdamW second =
+                            AdamW.builder()
+                                    .setManager(m)
+                                    .optLearningRate(s -> 0.05 / (1 + s))
+                                    .build()) {
                 step(m, first, a, coef);
                 step(m, first, a, coef);
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 first.save(new DataOutputStream(bytes));
-                // b follows a's first two steps with a different optimizer instance, then loads a's state.
+                // b follows a's first two steps with a different optimizer instance, then loads a's
+                // state.
                 step(m, second, b, coef);
                 step(m, second, b, coef);
                 second.load(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
