@@ -43,21 +43,21 @@ import java.util.Set;
  * eleven-token observation ({@link GridMap#observation}: the map, its cell, where the goal lies and
  * the open exits, e.g. {@code B 3 4 up 2 left 1 up # left right}) and writes one move token.
  * Reaching the goal within {@code --turns} turns pays 1; nothing else pays (a sparse final reward).
- * A move into a wall wastes the turn. A step draws {@code --tasks} tasks (map, start, goal; shortest
- * paths of 3 to 10 moves) and plays {@code --group} episodes of each from the same start, so the
- * episodes of a group keep returning to the same cells: GiGPO's anchor states.
+ * A move into a wall wastes the turn. A step draws {@code --tasks} tasks (map, start, goal;
+ * shortest paths of 3 to 10 moves) and plays {@code --group} episodes of each from the same start,
+ * so the episodes of a group keep returning to the same cells: GiGPO's anchor states.
  *
  * <p><b>The policy.</b> A two-layer {@link CausalTransformer} of width 64, trained from random
  * weights, whose output is masked to the four move tokens ({@link ActionMaskedPolicy}).
  *
  * <p><b>The comparison.</b> Two runs, one after the other, from the same initial weights, with the
  * same seed, the same tasks at every step and the same budget: GiGPO ({@link GigpoAdvantage} with
- * step weight omega = 1 and gamma = 0.95 as in verl-agent's scripts) and the GRPO baseline (the same
- * estimator with omega = 0: only the episode advantage, which every turn of an episode shares). Both
- * use the same normalisation, {@code --mode}, by default {@link GigpoMode#MEAN_NORM} (verl-agent's
- * configuration default): dividing by the standard deviation ({@code mean_std_norm}) inflates the
- * step advantages of cells whose returns differ only by a discount factor to +-1, as large as the
- * difference between reaching the goal and not (see docs/algorithms/gigpo.md).
+ * step weight omega = 1 and gamma = 0.95 as in verl-agent's scripts) and the GRPO baseline (the
+ * same estimator with omega = 0: only the episode advantage, which every turn of an episode
+ * shares). Both use the same normalisation, {@code --mode}, by default {@link GigpoMode#MEAN_NORM}
+ * (verl-agent's configuration default): dividing by the standard deviation ({@code mean_std_norm})
+ * inflates the step advantages of cells whose returns differ only by a discount factor to +-1, as
+ * large as the difference between reaching the goal and not (see docs/algorithms/gigpo.md).
  *
  * <p><b>The metric.</b> 128 tasks are held out of training (a split that does not depend on {@code
  * --seed}). Every {@code steps / 15} steps, and before the first, each run's policy plays each of
@@ -72,7 +72,9 @@ import java.util.Set;
  * gigpo/metrics.jsonl} and {@code grpo/metrics.jsonl} (there {@code reward} is the training success
  * rate). The last line is
  *
- * <pre>FINAL method=&lt;GiGPO success&gt; baseline=&lt;GRPO success&gt; metric=success_rate steps=&lt;n&gt; seconds=&lt;wall&gt;</pre>
+ * <pre>
+ * FINAL method=&lt;GiGPO success&gt; baseline=&lt;GRPO success&gt; metric=success_rate steps=&lt;n&gt; seconds=&lt;wall&gt;
+ * </pre>
  *
  * <p>{@code --quick} (CI) runs 60 steps and exits with status 1 unless GiGPO's final held-out
  * success rate beats the initial policy's by at least 0.1.
@@ -89,12 +91,16 @@ public final class GigpoExample {
     static final int SMOOTHING = 10;
     static final int MIN_MOVES = 3;
     static final int MAX_MOVES = 10;
+
     /** Tasks held out of training for the evaluation; the split never depends on --seed. */
     static final int HELD_OUT = 128;
+
     static final long SPLIT_SEED = 20240607L;
     static final int EVAL_EPISODES = 4;
+
     /** The final metric averages this many last evaluations. */
     static final int FINAL_EVALUATIONS = 3;
+
     static final GigpoMode DEFAULT_MODE = GigpoMode.MEAN_NORM;
 
     /** The two estimators compared; each constant builds its own. */
@@ -153,7 +159,12 @@ public final class GigpoExample {
         static Settings parse(String... argv) {
             ExampleOptions o =
                     ExampleOptions.parse(
-                            argv, "GigpoExample", Path.of("runs", "gigpo"), FULL_STEPS, QUICK_STEPS, OPTIONS);
+                            argv,
+                            "GigpoExample",
+                            Path.of("runs", "gigpo"),
+                            FULL_STEPS,
+                            QUICK_STEPS,
+                            OPTIONS);
             return new Settings(
                     o.steps(),
                     o.seed(),
@@ -173,7 +184,11 @@ public final class GigpoExample {
                 }
             }
             throw new IllegalArgumentException(
-                    "--mode must be one of " + Arrays.toString(GigpoMode.values()) + " but was '" + name + "'");
+                    "--mode must be one of "
+                            + Arrays.toString(GigpoMode.values())
+                            + " but was '"
+                            + name
+                            + "'");
         }
 
         /** Evaluate every this many steps: 15 evaluations per run after the initial one. */
@@ -184,7 +199,8 @@ public final class GigpoExample {
         private static int whole(ExampleOptions o, String key, int fallback) {
             double v = o.number(key, fallback);
             if (v != Math.rint(v) || v < 1) {
-                throw new IllegalArgumentException("--" + key + " needs a positive integer but was " + v);
+                throw new IllegalArgumentException(
+                        "--" + key + " needs a positive integer but was " + v);
             }
             return (int) v;
         }
@@ -198,7 +214,8 @@ public final class GigpoExample {
      * @param trainSuccess per step, the share of the step's training episodes that reached the goal
      * @param wastedTurns per step, the share of the step's training turns that walked into a wall
      */
-    record Curve(int[] evalSteps, double[] evalSuccess, double[] trainSuccess, double[] wastedTurns) {}
+    record Curve(
+            int[] evalSteps, double[] evalSuccess, double[] trainSuccess, double[] wastedTurns) {}
 
     /**
      * What the example reports.
@@ -216,8 +233,8 @@ public final class GigpoExample {
     }
 
     /**
-     * Runs both trainings and prints the FINAL line; with {@code --quick} exits with status 1 unless
-     * GiGPO improved on the initial policy.
+     * Runs both trainings and prints the FINAL line; with {@code --quick} exits with status 1
+     * unless GiGPO improved on the initial policy.
      *
      * @param argv the command line
      */
@@ -243,7 +260,9 @@ public final class GigpoExample {
         long start = System.nanoTime();
         List<List<GridTask>> split =
                 GridEvaluation.split(
-                        GridTask.all(GridMaps.standard(), MIN_MOVES, MAX_MOVES), HELD_OUT, SPLIT_SEED);
+                        GridTask.all(GridMaps.standard(), MIN_MOVES, MAX_MOVES),
+                        HELD_OUT,
+                        SPLIT_SEED);
         List<Prompt> training = new ArrayList<>();
         split.get(0).forEach(t -> training.add(t.prompt()));
         GridEvaluation evaluation =
@@ -275,13 +294,21 @@ public final class GigpoExample {
             }
         }
         String title =
-                "grid world, G = " + s.group() + ", " + s.tasksPerStep() + " tasks per step, "
+                "grid world, G = "
+                        + s.group()
+                        + ", "
+                        + s.tasksPerStep()
+                        + " tasks per step, "
                         + s.mode().name().toLowerCase(Locale.ROOT);
         success.write(
                 s.out(),
                 "success_rate",
-                "held-out success rate (" + evaluation.tasks().size() + " tasks x " + EVAL_EPISODES
-                        + "): " + title,
+                "held-out success rate ("
+                        + evaluation.tasks().size()
+                        + " tasks x "
+                        + EVAL_EPISODES
+                        + "): "
+                        + title,
                 "step");
         trainSuccess.write(
                 s.out(),
@@ -291,7 +318,10 @@ public final class GigpoExample {
         wasted.write(
                 s.out(),
                 "wasted_turns",
-                "share of turns walking into walls, mean of the last " + SMOOTHING + " steps: " + title,
+                "share of turns walking into walls, mean of the last "
+                        + SMOOTHING
+                        + " steps: "
+                        + title,
                 "step");
         String gigpo = Method.GIGPO.series();
         String grpo = Method.GRPO.series();
@@ -330,7 +360,8 @@ public final class GigpoExample {
         int[] evalSteps = new int[evaluations];
         double[] evalSuccess = new double[evaluations];
         try (NDManager manager = NDManager.newBaseManager()) {
-            // ---- the policy: a small transformer from random weights, restricted to the moves ----
+            // ---- the policy: a small transformer from random weights, restricted to the moves
+            // ----
             TransformerConfig model =
                     TransformerConfig.builder()
                             .setVocabSize(GridVocabulary.SIZE)
@@ -343,10 +374,12 @@ public final class GigpoExample {
                             .build();
             ActionMaskedPolicy policy =
                     new ActionMaskedPolicy(
-                            CausalTransformer.create(manager, model, DataType.FLOAT32, (int) s.seed()),
+                            CausalTransformer.create(
+                                    manager, model, DataType.FLOAT32, (int) s.seed()),
                             moves);
 
-            // ---- one move token per turn, G episodes per task, the same schedule for both --------
+            // ---- one move token per turn, G episodes per task, the same schedule for both
+            // --------
             GrpoConfig config =
                     GrpoConfig.builder()
                             .optNumGenerations(s.group())
@@ -365,11 +398,16 @@ public final class GigpoExample {
                             .optSaveSteps(0)
                             .optOutputDir(s.out().resolve(method.series()))
                             .build();
-            // Evaluation reads the live parameters; it runs between steps, outside any gradient tape.
+            // Evaluation reads the live parameters; it runs between steps, outside any gradient
+            // tape.
             ParameterStore store = new ParameterStore(manager, false);
             evalSuccess[0] = evaluation.successRate(policy, store, manager);
             console.printf(
-                    Locale.ROOT, "%-5s step %4d  held-out success %.3f%n", method.series(), 0, evalSuccess[0]);
+                    Locale.ROOT,
+                    "%-5s step %4d  held-out success %.3f%n",
+                    method.series(),
+                    0,
+                    evalSuccess[0]);
             GrpoListener progress =
                     new GrpoListener() {
                         @Override

@@ -24,8 +24,17 @@ class GigpoExampleTest {
             throws Exception {
         GigpoExample.Settings s =
                 GigpoExample.Settings.parse(
-                        "--quick", "--steps", "3", "--tasks", "2", "--group", "4", "--turns", "6",
-                        "--out", dir.toString());
+                        "--quick",
+                        "--steps",
+                        "3",
+                        "--tasks",
+                        "2",
+                        "--group",
+                        "4",
+                        "--turns",
+                        "6",
+                        "--out",
+                        dir.toString());
         assertThat(s.quick()).isTrue();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         GigpoExample.Result r =
@@ -37,7 +46,8 @@ class GigpoExampleTest {
                                 + " steps=3 seconds=\\d+\\.\\d");
         assertThat(r.gigpo()).isBetween(0.0, 1.0);
         assertThat(r.grpo()).isBetween(0.0, 1.0);
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("gigpo step    1", "grpo  step    1");
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("gigpo step    1", "grpo  step    1");
         // 3 steps evaluate after every step: a header and 4 evaluations (0 to 3) of each method.
         assertThat(dir.resolve("success_rate.png")).isNotEmptyFile();
         assertThat(Files.readAllLines(dir.resolve("success_rate.csv"))).hasSize(9);
@@ -60,7 +70,10 @@ class GigpoExampleTest {
         for (String run : new String[] {"gigpo", "grpo"}) {
             assertThat(Files.readAllLines(dir.resolve(run).resolve("metrics.jsonl")))
                     .hasSize(3)
-                    .allSatisfy(line -> assertThat(line).contains("\"reward\"", "\"episode/mean_turns\""));
+                    .allSatisfy(
+                            line ->
+                                    assertThat(line)
+                                            .contains("\"reward\"", "\"episode/mean_turns\""));
         }
     }
 
@@ -71,10 +84,13 @@ class GigpoExampleTest {
         assertThat(s.steps()).isEqualTo(GigpoExample.QUICK_STEPS);
         GigpoExample.Result r =
                 GigpoExample.run(
-                        s, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                        s,
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
         assertThat(r.improved())
-                .as("GiGPO's held-out success %.3f against the initial %.3f", r.gigpo(), r.initial())
+                .as(
+                        "GiGPO's held-out success %.3f against the initial %.3f",
+                        r.gigpo(), r.initial())
                 .isTrue();
         assertThat(r.finalLine()).startsWith("FINAL method=").contains(" steps=60 ");
     }
@@ -101,7 +117,8 @@ class GigpoExampleTest {
         assertThatThrownBy(() -> GigpoExample.Settings.parse("--mode", "median"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'median'");
-        assertThat(GigpoExample.Settings.parse("--quick").steps()).isEqualTo(GigpoExample.QUICK_STEPS);
+        assertThat(GigpoExample.Settings.parse("--quick").steps())
+                .isEqualTo(GigpoExample.QUICK_STEPS);
         assertThatThrownBy(() -> GigpoExample.Settings.parse("--group", "2.5"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--group needs a positive integer but was 2.5");
@@ -119,6 +136,9 @@ class GigpoExampleTest {
     void onlyTheStepWeightSeparatesTheTwoEstimators() {
         assertThat(GigpoExample.Method.GIGPO.estimator(GigpoMode.MEAN_NORM).toString())
                 .isEqualTo(
-                        GigpoExample.Method.GRPO.estimator(GigpoMode.MEAN_NORM).toString().replace("stepWeight=0.0", "stepWeight=1.0"));
+                        GigpoExample.Method.GRPO
+                                .estimator(GigpoMode.MEAN_NORM)
+                                .toString()
+                                .replace("stepWeight=0.0", "stepWeight=1.0"));
     }
 }

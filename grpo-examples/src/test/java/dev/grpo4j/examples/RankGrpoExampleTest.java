@@ -27,10 +27,30 @@ class RankGrpoExampleTest {
         RankGrpoExample.Result result =
                 RankGrpoExample.run(
                         options(
-                                "--steps", "3", "--seed", "5", "--out", out.toString(),
-                                "--k", "3", "--clusters", "3", "--cluster-size", "4",
-                                "--preferred", "1", "--seen", "2", "--group", "2",
-                                "--prompts", "2", "--eval-users", "4", "--eval-every", "1"));
+                                "--steps",
+                                "3",
+                                "--seed",
+                                "5",
+                                "--out",
+                                out.toString(),
+                                "--k",
+                                "3",
+                                "--clusters",
+                                "3",
+                                "--cluster-size",
+                                "4",
+                                "--preferred",
+                                "1",
+                                "--seen",
+                                "2",
+                                "--group",
+                                "2",
+                                "--prompts",
+                                "2",
+                                "--eval-users",
+                                "4",
+                                "--eval-every",
+                                "1"));
 
         assertThat(result.finalLine())
                 .matches(

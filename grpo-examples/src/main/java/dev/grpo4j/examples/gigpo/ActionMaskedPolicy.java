@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * <p>The same mask applies when sampling ({@link #newDecoder}) and when the trainer computes
  * log-probabilities ({@link #logits}), so sampling and training see one distribution and the
- * importance ratio starts at 1. The mask is finite rather than minus infinity so that masked
- * tokens contribute exactly 0 (not NaN) to entropies. Parameters are the wrapped policy's own.
+ * importance ratio starts at 1. The mask is finite rather than minus infinity so that masked tokens
+ * contribute exactly 0 (not NaN) to entropies. Parameters are the wrapped policy's own.
  */
 public final class ActionMaskedPolicy implements CausalLmPolicy {
 
@@ -47,7 +47,11 @@ public final class ActionMaskedPolicy implements CausalLmPolicy {
         for (int t : allowedTokens) {
             if (t < 0 || t >= mask.length) {
                 throw new IllegalArgumentException(
-                        "allowed token " + t + " lies outside the vocabulary [0, " + mask.length + ")");
+                        "allowed token "
+                                + t
+                                + " lies outside the vocabulary [0, "
+                                + mask.length
+                                + ")");
             }
             mask[t] = 0f;
         }

@@ -17,7 +17,8 @@ public final class EpisodeLog {
      * @param invalidActions turns whose action was not exactly one move token
      * @param turns turns played
      */
-    public record Counts(long episodes, long successes, long wallBumps, long invalidActions, long turns) {
+    public record Counts(
+            long episodes, long successes, long wallBumps, long invalidActions, long turns) {
 
         /**
          * The share of episodes that reached the goal.

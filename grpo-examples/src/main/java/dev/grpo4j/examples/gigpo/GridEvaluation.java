@@ -114,8 +114,7 @@ public final class GridEvaluation {
             try (NDManager turnManager = manager.newSubManager()) {
                 NDArray tokens = turnManager.create(ids, new Shape(active.length, length));
                 NDArray logits = policy.logits(store, tokens, null, false);
-                last = logits.get(":, -1, :").toType(DataType.FLOAT32, false)
-                        .toFloatArray();
+                last = logits.get(":, -1, :").toType(DataType.FLOAT32, false).toFloatArray();
             }
             int vocab = last.length / active.length;
             for (int a = 0; a < active.length; a++) {

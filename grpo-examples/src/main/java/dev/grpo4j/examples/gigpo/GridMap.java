@@ -10,8 +10,9 @@ import java.util.List;
  * (open). Everything outside the grid counts as wall.
  *
  * <p>The map renders the agent's observation: the map's name, the agent's cell, where the goal lies
- * and what lies in each of the four directions, eleven tokens in all (see {@link #observation}). The observation is a function of the agent's cell and the goal only, so an agent
- * that comes back to a cell sees exactly what it saw before: the anchor states GiGPO groups.
+ * and what lies in each of the four directions, eleven tokens in all (see {@link #observation}).
+ * The observation is a function of the agent's cell and the goal only, so an agent that comes back
+ * to a cell sees exactly what it saw before: the anchor states GiGPO groups.
  */
 public final class GridMap {
 
@@ -59,7 +60,13 @@ public final class GridMap {
                 char ch = rows[r].charAt(c);
                 if (ch != '#' && ch != '.') {
                     throw new IllegalArgumentException(
-                            "cell " + r + "," + c + " is '" + ch + "'; only '#' and '.' are allowed");
+                            "cell "
+                                    + r
+                                    + ","
+                                    + c
+                                    + " is '"
+                                    + ch
+                                    + "'; only '#' and '.' are allowed");
                 }
                 open[r][c] = ch == '.';
                 openCount += open[r][c] ? 1 : 0;
@@ -173,9 +180,9 @@ public final class GridMap {
      * <pre>map  agent-row agent-col  vertical rows  horizontal cols  up down left right</pre>
      *
      * where {@code vertical} is {@code up}, {@code down} or {@code =} (same row) followed by the
-     * number of rows to the goal, {@code horizontal} likewise with {@code left} or {@code right}, and
-     * each exit is its move word if open or {@code #} (wall or edge), e.g. {@code B 3 4 up 2 left 1
-     * up # left right}.
+     * number of rows to the goal, {@code horizontal} likewise with {@code left} or {@code right},
+     * and each exit is its move word if open or {@code #} (wall or edge), e.g. {@code B 3 4 up 2
+     * left 1 up # left right}.
      *
      * @param agent the agent's open cell
      * @param goal the goal's open cell

@@ -91,7 +91,10 @@ public record GridTask(GridMap map, Cell start, Cell goal) {
     public static List<GridTask> all(List<GridMap> maps, int minMoves, int maxMoves) {
         if (minMoves < 1 || maxMoves < minMoves) {
             throw new IllegalArgumentException(
-                    "task lengths need 1 <= min <= max but were min " + minMoves + ", max " + maxMoves);
+                    "task lengths need 1 <= min <= max but were min "
+                            + minMoves
+                            + ", max "
+                            + maxMoves);
         }
         List<GridTask> tasks = new ArrayList<>();
         for (GridMap map : maps) {

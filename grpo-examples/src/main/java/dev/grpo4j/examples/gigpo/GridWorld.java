@@ -9,19 +9,19 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A grid-world episode: the agent starts on the task's start cell and has a fixed number of turns to
- * reach the goal cell, one move token per turn.
+ * A grid-world episode: the agent starts on the task's start cell and has a fixed number of turns
+ * to reach the goal cell, one move token per turn.
  *
  * <p>Each turn the policy writes one token. A move token moves the agent one cell unless a wall or
  * the edge is in the way (then it stays: a wasted turn). Any other completion is an invalid action:
  * the agent stays and the step reward is {@code -invalidPenalty} (verl-agent's invalid-action
  * penalty, applied to the step reward so it enters both the episode score and the step returns).
- * Reaching the goal ends the episode with reward 1; running out of turns ends it with reward 0.
- * The reward is sparse: nothing tells the agent it got closer.
+ * Reaching the goal ends the episode with reward 1; running out of turns ends it with reward 0. The
+ * reward is sparse: nothing tells the agent it got closer.
  *
  * <p>The anchor state of a turn is the observation's text ({@link GridMap#observation}); within one
- * task it names the agent's cell, so every return to a cell, in the same episode or another
- * episode of the group, repeats an anchor.
+ * task it names the agent's cell, so every return to a cell, in the same episode or another episode
+ * of the group, repeats an anchor.
  */
 public final class GridWorld implements Environment {
 
@@ -70,8 +70,13 @@ public final class GridWorld implements Environment {
         Object t = prompt.get(GridTask.METADATA);
         if (!(t instanceof GridTask gridTask)) {
             throw new IllegalArgumentException(
-                    "prompt '" + prompt.key() + "' carries a " + t.getClass().getSimpleName()
-                            + " under '" + GridTask.METADATA + "', not a GridTask");
+                    "prompt '"
+                            + prompt.key()
+                            + "' carries a "
+                            + t.getClass().getSimpleName()
+                            + " under '"
+                            + GridTask.METADATA
+                            + "', not a GridTask");
         }
         this.task = gridTask;
         this.agent = gridTask.start();
@@ -92,13 +97,14 @@ public final class GridWorld implements Environment {
     public Transition step(int[] actionIds) {
         if (over) {
             throw new IllegalStateException(
-                    task == null ? "step before reset" : "the episode of " + task.key() + " is over");
+                    task == null
+                            ? "step before reset"
+                            : "the episode of " + task.key() + " is over");
         }
         turn++;
         Outcome outcome;
         double reward = 0.0;
-        Optional<Move> move =
-                actionIds.length == 1 ? Move.ofToken(actionIds[0]) : Optional.empty();
+        Optional<Move> move = actionIds.length == 1 ? Move.ofToken(actionIds[0]) : Optional.empty();
         if (move.isEmpty()) {
             outcome = Outcome.INVALID;
             reward -= invalidPenalty;

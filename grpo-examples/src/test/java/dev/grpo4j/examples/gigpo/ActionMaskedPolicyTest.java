@@ -52,7 +52,8 @@ class ActionMaskedPolicyTest {
             assertThat(masked).hasSameSizeAs(raw);
             for (int i = 0; i < raw.length; i++) {
                 int token = i % VOCAB;
-                float expected = token == 2 || token == 5 ? raw[i] : raw[i] + ActionMaskedPolicy.MASK;
+                float expected =
+                        token == 2 || token == 5 ? raw[i] : raw[i] + ActionMaskedPolicy.MASK;
                 assertThat(masked[i]).as("logit %d", i).isCloseTo(expected, within(1e-2f));
             }
         }
@@ -67,7 +68,9 @@ class ActionMaskedPolicyTest {
             NDArray logits = policy.logits(store, ids, null, false);
             float[] p = logits.logSoftmax(-1).exp().toFloatArray();
             for (int t = 0; t < 3; t++) {
-                assertThat(p[t * VOCAB + 2] + p[t * VOCAB + 5]).as("position %d", t).isCloseTo(1f, within(1e-5f));
+                assertThat(p[t * VOCAB + 2] + p[t * VOCAB + 5])
+                        .as("position %d", t)
+                        .isCloseTo(1f, within(1e-5f));
                 for (int v = 0; v < VOCAB; v++) {
                     if (v != 2 && v != 5) {
                         assertThat(p[t * VOCAB + v]).as("p(%d) at %d", v, t).isZero();
@@ -76,7 +79,10 @@ class ActionMaskedPolicyTest {
             }
             TokenLogProbs lp =
                     TokenLogProbs.fromLogits(
-                            logits, m.create(new int[] {2, 5, 2}, new Shape(1, 3)), m.ones(new Shape(1, 3)), 1.0);
+                            logits,
+                            m.create(new int[] {2, 5, 2}, new Shape(1, 3)),
+                            m.ones(new Shape(1, 3)),
+                            1.0);
             for (float h : lp.entropies().toFloatArray()) {
                 assertThat(h).isFinite().isBetween(0f, (float) Math.log(2) + 1e-5f);
             }
@@ -117,7 +123,8 @@ class ActionMaskedPolicyTest {
             ParameterStore store = new ParameterStore(m, false);
             for (CausalLmPolicy p : List.of(policy, frozen)) {
                 try (NDManager scope = m.newSubManager();
-                        IncrementalDecoder d = p.newDecoder(store, scope, new int[][] {{1, 4}}, 2)) {
+                        IncrementalDecoder d =
+                                p.newDecoder(store, scope, new int[][] {{1, 4}}, 2)) {
                     assertThat(d.streamCount()).isEqualTo(2);
                     for (int step = 0; step < 2; step++) {
                         float[] logits = d.logits().toFloatArray();

@@ -21,10 +21,12 @@ class GridEvaluationTest {
     private static final GridMap CORRIDOR = GridMap.parse(0, ".....");
 
     /** From the left end to the fourth cell: three moves right. */
-    private static final GridTask RIGHT_THREE = new GridTask(CORRIDOR, new Cell(0, 0), new Cell(0, 3));
+    private static final GridTask RIGHT_THREE =
+            new GridTask(CORRIDOR, new Cell(0, 0), new Cell(0, 3));
 
     /** From the right end to the second cell: three moves left. */
-    private static final GridTask LEFT_THREE = new GridTask(CORRIDOR, new Cell(0, 4), new Cell(0, 1));
+    private static final GridTask LEFT_THREE =
+            new GridTask(CORRIDOR, new Cell(0, 4), new Cell(0, 1));
 
     private static CausalTransformer model(NDManager m) {
         TransformerConfig c =
@@ -46,9 +48,11 @@ class GridEvaluationTest {
             CausalLmPolicy right = new ActionMaskedPolicy(model(m), Move.RIGHT.token());
             ParameterStore store = new ParameterStore(m, false);
             List<GridTask> tasks = List.of(RIGHT_THREE, LEFT_THREE);
-            assertThat(new GridEvaluation(tasks, 3, 3, 1).successRate(right, store, m)).isEqualTo(0.5);
+            assertThat(new GridEvaluation(tasks, 3, 3, 1).successRate(right, store, m))
+                    .isEqualTo(0.5);
             // Two turns are one too few.
-            assertThat(new GridEvaluation(tasks, 3, 2, 1).successRate(right, store, m)).isEqualTo(0.0);
+            assertThat(new GridEvaluation(tasks, 3, 2, 1).successRate(right, store, m))
+                    .isEqualTo(0.0);
         }
     }
 

@@ -38,12 +38,30 @@ class GridWorldTest {
     void observationNamesMapCellGoalDirectionAndExits() {
         assertThat(MAP.observation(new Cell(0, 0), GOAL))
                 .containsExactly(
-                        GridVocabulary.map(1), 0, 0, DOWN, 2, RIGHT, 2,
-                        GridVocabulary.WALL, DOWN, GridVocabulary.WALL, RIGHT);
+                        GridVocabulary.map(1),
+                        0,
+                        0,
+                        DOWN,
+                        2,
+                        RIGHT,
+                        2,
+                        GridVocabulary.WALL,
+                        DOWN,
+                        GridVocabulary.WALL,
+                        RIGHT);
         assertThat(MAP.observation(new Cell(1, 2), GOAL))
                 .containsExactly(
-                        GridVocabulary.map(1), 1, 2, DOWN, 1, GridVocabulary.LEVEL, 0,
-                        GridVocabulary.WALL, DOWN, LEFT, GridVocabulary.WALL);
+                        GridVocabulary.map(1),
+                        1,
+                        2,
+                        DOWN,
+                        1,
+                        GridVocabulary.LEVEL,
+                        0,
+                        GridVocabulary.WALL,
+                        DOWN,
+                        LEFT,
+                        GridVocabulary.WALL);
         assertThat(GridVocabulary.text(MAP.observation(new Cell(1, 1), GOAL)))
                 .isEqualTo("B 1 1 down 1 right 1 up down left right");
     }
@@ -85,7 +103,9 @@ class GridWorldTest {
         int[][] invalid = {{}, {GridVocabulary.WALL}, {3}, {DOWN, DOWN}, {GridVocabulary.map(0)}};
         for (int[] action : invalid) {
             Transition t = w.step(action);
-            assertThat(t.reward()).as("reward of %s", java.util.Arrays.toString(action)).isEqualTo(-0.25);
+            assertThat(t.reward())
+                    .as("reward of %s", java.util.Arrays.toString(action))
+                    .isEqualTo(-0.25);
             assertThat(t.done()).isFalse();
         }
         assertThat(w.agent()).isEqualTo(new Cell(1, 1));
@@ -194,9 +214,7 @@ class GridWorldTest {
         assertThatThrownBy(() -> new GridTask(split, new Cell(0, 0), new Cell(0, 2)))
                 .hasMessageContaining("cannot be reached");
         List<GridTask> far = GridTask.all(List.of(MAP), 4, 4);
-        assertThat(far)
-                .extracting(GridTask::key)
-                .containsExactly("B:2,2>0,0", "B:0,0>2,2");
+        assertThat(far).extracting(GridTask::key).containsExactly("B:2,2>0,0", "B:0,0>2,2");
         assertThat(far.get(1).shortestPath()).isEqualTo(4);
         assertThatThrownBy(() -> GridTask.all(List.of(MAP), 5, 9))
                 .hasMessageContaining("no task has a shortest path of 5 to 9 moves");
@@ -218,12 +236,9 @@ class GridWorldTest {
     void badMapsAreRejectedNamingTheProblem() {
         assertThatThrownBy(() -> GridMap.parse(0, "..", "."))
                 .hasMessageContaining("row 1 has 1 cells but row 0 has 2");
-        assertThatThrownBy(() -> GridMap.parse(0, ".x"))
-                .hasMessageContaining("cell 0,1 is 'x'");
-        assertThatThrownBy(() -> GridMap.parse(0, "#"))
-                .hasMessageContaining("no open cell");
-        assertThatThrownBy(() -> GridMap.parse(0, "........."))
-                .hasMessageContaining("9");
+        assertThatThrownBy(() -> GridMap.parse(0, ".x")).hasMessageContaining("cell 0,1 is 'x'");
+        assertThatThrownBy(() -> GridMap.parse(0, "#")).hasMessageContaining("no open cell");
+        assertThatThrownBy(() -> GridMap.parse(0, ".........")).hasMessageContaining("9");
         assertThatThrownBy(() -> GridMap.parse(4, "."))
                 .hasMessageContaining("map index must lie in [0, 4) but was 4");
     }
