@@ -356,12 +356,10 @@ public final class GigpoExample {
         EpisodeLog log = new EpisodeLog();
         double[] success = new double[s.steps()];
         double[] wasted = new double[s.steps()];
-        int evaluations = s.steps() / s.evalEvery() + 1;
-        int[] evalSteps = new int[evaluations];
-        double[] evalSuccess = new double[evaluations];
+        List<Integer> evalSteps = new ArrayList<>();
+        List<Double> evalSuccess = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            // ---- the policy: a small transformer from random weights, restricted to the moves
-            // ----
+            // The policy: a small transformer from random weights, restricted to the moves.
             TransformerConfig model =
                     TransformerConfig.builder()
                             .setVocabSize(GridVocabulary.SIZE)
@@ -378,8 +376,7 @@ public final class GigpoExample {
                                     manager, model, DataType.FLOAT32, (int) s.seed()),
                             moves);
 
-            // ---- one move token per turn, G episodes per task, the same schedule for both
-            // --------
+            // One move token per turn, G episodes per task, the same schedule for both methods.
             GrpoConfig config =
                     GrpoConfig.builder()
                             .optNumGenerations(s.group())
@@ -401,13 +398,14 @@ public final class GigpoExample {
             // Evaluation reads the live parameters; it runs between steps, outside any gradient
             // tape.
             ParameterStore store = new ParameterStore(manager, false);
-            evalSuccess[0] = evaluation.successRate(policy, store, manager);
+            evalSteps.add(0);
+            evalSuccess.add(evaluation.successRate(policy, store, manager));
             console.printf(
                     Locale.ROOT,
                     "%-5s step %4d  held-out success %.3f%n",
                     method.series(),
                     0,
-                    evalSuccess[0]);
+                    evalSuccess.get(0));
             GrpoListener progress =
                     new GrpoListener() {
                         @Override
@@ -416,19 +414,20 @@ public final class GigpoExample {
                             EpisodeLog.Counts c = log.drain();
                             success[i] = c.successRate();
                             wasted[i] = c.wastedTurnRate();
-                            if (m.step() % s.evalEvery() != 0) {
+                            // Every evalEvery steps, and always after the last one.
+                            if (m.step() % s.evalEvery() != 0 && m.step() != s.steps()) {
                                 return;
                             }
-                            int k = (int) m.step() / s.evalEvery();
-                            evalSteps[k] = (int) m.step();
-                            evalSuccess[k] = evaluation.successRate(policy, store, manager);
+                            double rate = evaluation.successRate(policy, store, manager);
+                            evalSteps.add((int) m.step());
+                            evalSuccess.add(rate);
                             console.printf(
                                     Locale.ROOT,
                                     "%-5s step %4d  held-out success %.3f  training success (last %d)"
                                             + " %.3f  wasted turns %.3f  turns %.1f  entropy %.3f%n",
                                     method.series(),
                                     m.step(),
-                                    evalSuccess[k],
+                                    rate,
                                     SMOOTHING,
                                     trailingMean(success, i, SMOOTHING),
                                     wasted[i],
@@ -449,7 +448,11 @@ public final class GigpoExample {
                 trainer.train();
             }
         }
-        return new Curve(evalSteps, evalSuccess, success, wasted);
+        return new Curve(
+                evalSteps.stream().mapToInt(Integer::intValue).toArray(),
+                evalSuccess.stream().mapToDouble(Double::doubleValue).toArray(),
+                success,
+                wasted);
     }
 
     private GigpoExample() {}
