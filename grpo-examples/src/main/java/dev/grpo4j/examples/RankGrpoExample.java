@@ -70,9 +70,9 @@ import java.util.SplittableRandom;
  * NDCG rose clearly above the initial policy's.
  *
  * <p>Run: {@code mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec
- * -Dexec.executable=java -Dexample=RankGrpoExample -Dargs="--quick"}. Options besides {@code
- * --steps --seed --out --quick}: {@code --k --clusters --cluster-size --preferred --seen --group
- * --prompts --lr --mu --rank-reward (exp_inf|log_decay) --eval-users --eval-every}.
+ * -Dexample=RankGrpoExample -Dargs="--quick"}. Options besides {@code --steps --seed --out
+ * --quick}: {@code --k --clusters --cluster-size --preferred --seen --group --prompts --lr --mu
+ * --rank-reward (exp_inf|log_decay) --eval-users --eval-every}.
  */
 public final class RankGrpoExample {
 

@@ -73,6 +73,18 @@ class RankGrpoExampleTest {
         }
     }
 
+    /** The CI run: --quick must show Rank-GRPO learning (the example's own assertion). */
+    @Test
+    void quickRunRaisesNdcgOverTheInitialPolicy(@TempDir Path out) {
+        RankGrpoExample.Result result =
+                RankGrpoExample.run(options("--quick", "--out", out.toString()));
+
+        assertThat(result.method())
+                .as("quick run: %s", result.finalLine())
+                .isGreaterThanOrEqualTo(result.initial() + RankGrpoExample.QUICK_MIN_GAIN);
+        assertThat(result.finalLine()).contains("steps=" + RankGrpoExample.QUICK_STEPS + " ");
+    }
+
     @Test
     void rejectsBadOptionValuesNamingThem() {
         assertThatThrownBy(() -> RankGrpoExample.Settings.of(options("--rank-reward", "dcg")))

@@ -120,6 +120,22 @@ class SpoExampleTest {
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("spo  step", "grpo step");
     }
 
+    /** The CI run: --quick must show SPO learning (the example's own assertion). */
+    @Test
+    void quickRunRaisesSpoAccuracyOverTheInitialPolicy() {
+        SpoExample.Settings s = settings("--quick");
+        SpoExample.Result result =
+                SpoExample.run(
+                        s,
+                        out,
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        assertThat(result.spoFinalAccuracy())
+                .as("quick run: %s", result.finalLine(s.steps()))
+                .isGreaterThanOrEqualTo(result.spoInitialAccuracy() + SpoExample.QUICK_MIN_GAIN);
+        assertThat(result.finalLine(s.steps())).contains("steps=" + SpoExample.QUICK_STEPS + " ");
+    }
+
     @Test
     void sharedBudgetLeavesSpoFewerStepsAndMustLeaveItSome() {
         SpoExample.Settings s = settings("--steps", "100", "--pool", "8", "--offline-samples", "4");

@@ -106,6 +106,10 @@ public final class ChartWriter implements GrpoListener {
                         .build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        // Step numbers without grouping separators, and ticks far enough apart that four-digit
+        // labels do not run into each other.
+        c.getStyler().setXAxisDecimalPattern("#");
+        c.getStyler().setXAxisTickMarkSpacingHint(90);
         return c;
     }
 
