@@ -29,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * largest size into its phases.
  *
  * <pre>
- * mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec -Dexec.executable=java \
+ * mvn -q -B -pl grpo-examples -am -DskipTests package exec:exec \
  *     -Dexample=bench.AdvantageBenchmark -Dargs="--sizes 1000,100000,1000000 --reps 7"
  * </pre>
  *
