@@ -185,9 +185,6 @@ public final class DigitLookupExample {
      * @param argv the options
      */
     public static void main(String[] argv) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
         ExampleOptions options =
                 ExampleOptions.parse(
                         argv,

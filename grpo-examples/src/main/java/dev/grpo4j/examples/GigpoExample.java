@@ -239,9 +239,6 @@ public final class GigpoExample {
      * @param argv the command line
      */
     public static void main(String[] argv) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
         Settings s = Settings.parse(argv);
         Result r = run(s, System.out);
         System.out.println(r.finalLine());

@@ -201,9 +201,6 @@ public final class RankGrpoExample {
      * @param argv {@code --steps --seed --out --quick} and the options listed in the class comment
      */
     public static void main(String[] argv) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
         ExampleOptions options =
                 ExampleOptions.parse(
                         argv,

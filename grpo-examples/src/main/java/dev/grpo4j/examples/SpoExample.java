@@ -301,9 +301,6 @@ public final class SpoExample {
      * @param argv the options
      */
     public static void main(String[] argv) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
         ExampleOptions options =
                 ExampleOptions.parse(
                         argv, "SpoExample", DEFAULT_OUT, FULL_STEPS, QUICK_STEPS, EXTRA_OPTIONS);

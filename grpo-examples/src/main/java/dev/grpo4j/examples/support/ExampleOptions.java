@@ -34,7 +34,8 @@ public record ExampleOptions(
     }
 
     /**
-     * Parses the command line.
+     * Parses the command line, and sets {@code ai.djl.offline=true} unless the system property is
+     * already set, so that no example ever downloads anything.
      *
      * @param argv the arguments
      * @param name the example's name, for usage messages
@@ -52,6 +53,11 @@ public record ExampleOptions(
             int fullSteps,
             int quickSteps,
             Set<String> extraOptions) {
+        // Examples never download anything: DJL runs offline unless the user said otherwise. This
+        // runs first in every example's main, before DJL loads its engine.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         int steps = 0;
         long seed = 42;
         Path out = defaultOut;
