@@ -1,6 +1,7 @@
 package dev.grpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.grpo4j.core.util.Scalars;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -43,7 +44,7 @@ public enum KlEstimator {
     K2("k2", "mse") {
         @Override
         NDArray fromLogRatio(NDArray x) {
-            return x.square().mul(0.5);
+            return Scalars.mul(x.square(), 0.5);
         }
     },
     /** {@code exp(d) - d - 1} with {@code d = lp_ref - lp}. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.grpo4j.core.util.Checks;
+import dev.grpo4j.core.util.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -208,7 +209,7 @@ public final class PolicyGradientLoss {
             if (klBiasCorrection) {
                 kl = kl.mul(w);
             }
-            perToken = perToken.add(kl.mul(beta));
+            perToken = perToken.add(Scalars.mul(kl, beta));
         }
         double[] rowWeights =
                 aggregation.rowWeights(
@@ -223,7 +224,11 @@ public final class PolicyGradientLoss {
         NDArray loss = perToken.mul(weights).sum();
         if (entropyCoeff > 0) {
             NDArray entropies = input.entropies().orElseThrow();
-            loss = loss.sub(entropies.toType(type, false).mul(weights).sum().mul(entropyCoeff));
+            loss =
+                    loss.sub(
+                            Scalars.mul(
+                                    entropies.toType(type, false).mul(weights).sum(),
+                                    entropyCoeff));
         }
 
         double value = HostArrays.readFloats("loss", loss)[0];

@@ -3,6 +3,7 @@ package dev.grpo4j.core.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
+import dev.grpo4j.core.util.Scalars;
 import java.util.Map;
 
 /**
@@ -18,11 +19,11 @@ enum Surrogate {
             ClipRange clip = config.clipRange();
             NDArray clipped = w.clip(clip.lowerBound(), clip.upperBound());
             NDArray unclipped =
-                    clip.delta().isPresent() ? w.minimum(clip.delta().getAsDouble()) : w;
+                    clip.delta().isPresent() ? Scalars.minimum(w, clip.delta().getAsDouble()) : w;
             NDArray loss = unclipped.mul(adv).minimum(clipped.mul(adv)).neg();
             if (clip.dualClip().isPresent()) {
                 // verl: for A < 0 the loss may not exceed -A * c.
-                NDArray capped = loss.minimum(adv.mul(-clip.dualClip().getAsDouble()));
+                NDArray capped = loss.minimum(Scalars.mul(adv, -clip.dualClip().getAsDouble()));
                 loss = NDArrays.where(adv.lt(0), capped, loss);
             }
             return loss;
@@ -67,7 +68,7 @@ enum Surrogate {
     CISPO {
         @Override
         NDArray tokenLoss(NDArray w, NDArray adv, NDArray logProbs, PolicyGradientLoss config) {
-            NDArray weight = w.minimum(config.clipRange().high()).stopGradient();
+            NDArray weight = Scalars.minimum(w, config.clipRange().high()).stopGradient();
             return weight.mul(adv).mul(logProbs).neg();
         }
 
@@ -88,8 +89,8 @@ enum Surrogate {
         NDArray tokenLoss(NDArray w, NDArray adv, NDArray logProbs, PolicyGradientLoss config) {
             double pos = config.sapoTemperaturePositive();
             double neg = config.sapoTemperatureNegative();
-            NDArray tau = adv.gt(0).toType(w.getDataType(), false).mul(pos - neg).add(neg);
-            NDArray gate = Activation.sigmoid(w.sub(1).mul(tau)).mul(4).div(tau);
+            NDArray tau = Scalars.mul(adv.gt(0).toType(w.getDataType(), false), pos - neg).add(neg);
+            NDArray gate = Scalars.mul(Activation.sigmoid(w.sub(1).mul(tau)), 4).div(tau);
             return gate.mul(adv).neg();
         }
 

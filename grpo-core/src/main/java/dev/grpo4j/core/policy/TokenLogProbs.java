@@ -2,6 +2,7 @@ package dev.grpo4j.core.policy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.grpo4j.core.util.Scalars;
 
 /**
  * Per-token log-probabilities and entropies of a batch's completion tokens under a policy.
@@ -49,7 +50,7 @@ public record TokenLogProbs(NDArray logProbs, NDArray entropies) {
             double temperature,
             boolean differentiableEntropy) {
         DataType type = mask.getDataType();
-        NDArray scaled = temperature == 1.0 ? logits : logits.div(temperature);
+        NDArray scaled = temperature == 1.0 ? logits : Scalars.div(logits, temperature);
         NDArray logSoftmax = scaled.logSoftmax(-1);
         NDArray index = targets.toType(DataType.INT64, false).expandDims(-1);
         NDArray picked = logSoftmax.gather(index, -1).squeeze(-1).toType(type, false).mul(mask);

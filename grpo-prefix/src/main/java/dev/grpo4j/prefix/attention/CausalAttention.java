@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.grpo4j.core.util.Checks;
+import dev.grpo4j.core.util.Scalars;
 
 /**
  * Plain causal multi-head self-attention with grouped-query heads: position t of a row sees
@@ -60,8 +61,7 @@ public final class CausalAttention implements SelfAttention {
         NDArray keys = k.transpose(0, 2, 3, 1); // [N, Hkv, d, L]
         NDArray values = v.transpose(0, 2, 1, 3); // [N, Hkv, L, d]
         NDArray scores =
-                grouped.matMul(keys)
-                        .mul(1.0 / Math.sqrt(d))
+                Scalars.mul(grouped.matMul(keys), 1.0 / Math.sqrt(d))
                         .reshape(n, kvHeads, rep, len, len)
                         .add(causalMask(manager, len, q.getDataType()));
         NDArray weights = scores.softmax(-1).reshape(n, kvHeads, rep * len, len);
@@ -83,7 +83,7 @@ public final class CausalAttention implements SelfAttention {
     public static NDArray causalMask(NDManager manager, long length, DataType dataType) {
         NDArray rows = manager.arange(0, (int) length, 1, DataType.INT64).reshape(length, 1);
         NDArray cols = manager.arange(0, (int) length, 1, DataType.INT64).reshape(1, length);
-        return cols.gt(rows).toType(dataType, false).mul(MASKED_SCORE);
+        return Scalars.mul(cols.gt(rows).toType(dataType, false), MASKED_SCORE);
     }
 
     /** Returns {N, L, H, Hkv, d} after checking that q, k and v fit together. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.grpo4j.core.util.Checks;
+import dev.grpo4j.core.util.Scalars;
 import dev.grpo4j.prefix.layout.PrefixLayout;
 import java.util.Objects;
 
@@ -88,11 +89,15 @@ public final class MaskedAttention implements SelfAttention {
         // Temporaries belong to the caller's manager, not to the mask's.
         visible.attach(q.getManager());
         NDArray bias =
-                visible.sub(1).mul(-SharedPrefixAttention.MASKED_SCORE).reshape(n, 1, 1, l, l);
+                Scalars.mul(visible.sub(1), -SharedPrefixAttention.MASKED_SCORE)
+                        .reshape(n, 1, 1, l, l);
         // A query row with no visible key would average over masked keys; it is zeroed instead.
         NDArray seesSomething = visible.max(new int[] {2}).reshape(n, l, 1, 1);
 
-        NDArray qh = q.mul(1.0 / Math.sqrt(d)).reshape(n, l, hkv, r, d).transpose(0, 2, 3, 1, 4);
+        NDArray qh =
+                Scalars.mul(q, 1.0 / Math.sqrt(d))
+                        .reshape(n, l, hkv, r, d)
+                        .transpose(0, 2, 3, 1, 4);
         NDArray kT = k.transpose(0, 2, 3, 1);
         NDArray vh = v.transpose(0, 2, 1, 3);
         NDArray scores = qh.reshape(n, hkv, r * l, d).matMul(kT).reshape(n, hkv, r, l, l);

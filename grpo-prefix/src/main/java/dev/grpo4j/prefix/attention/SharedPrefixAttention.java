@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.grpo4j.core.util.Checks;
+import dev.grpo4j.core.util.Scalars;
 import dev.grpo4j.prefix.layout.PrefixLayout;
 import dev.grpo4j.prefix.layout.PrefixLayoutArrays;
 import java.util.EnumMap;
@@ -106,7 +107,7 @@ public final class SharedPrefixAttention implements SelfAttention {
         long g = layout.maxGroupSize();
 
         // Scaling the queries once is cheaper than scaling every score.
-        NDArray qFlat = q.mul(1.0 / Math.sqrt(d)).reshape(b * l, h, d);
+        NDArray qFlat = Scalars.mul(q, 1.0 / Math.sqrt(d)).reshape(b * l, h, d);
         NDArray kFlat = k.reshape(b * l, hkv, d);
         NDArray vFlat = v.reshape(b * l, hkv, d);
         NDIndex prefixIndex = new NDIndex("{}", prefixGather);
@@ -191,7 +192,7 @@ public final class SharedPrefixAttention implements SelfAttention {
 
     private static NDArray bias(NDArray visible, DataType type) {
         // visible - 1 is 0 or -1; scaling by -MASKED_SCORE gives 0 or MASKED_SCORE.
-        return visible.toType(type, false).sub(1).mul(-MASKED_SCORE);
+        return Scalars.mul(visible.toType(type, false).sub(1), -MASKED_SCORE);
     }
 
     private record Masks(NDArray prefixBias, NDArray suffixBias, NDArray packedValid) {}

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.grpo4j.core.util.Scalars;
 import dev.grpo4j.prefix.attention.SelfAttention;
 
 /**
@@ -135,7 +136,7 @@ public final class TransformerLayer extends AbstractBlock {
      */
     public static NDArray rmsNorm(NDArray x, NDArray gain, double epsilon) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.mul(meanSquare.add(epsilon).pow(-0.5)).mul(gain);
+        return x.mul(Scalars.pow(meanSquare.add(epsilon), -0.5)).mul(gain);
     }
 
     /**
