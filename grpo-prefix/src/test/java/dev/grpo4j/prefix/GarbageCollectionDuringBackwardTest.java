@@ -19,8 +19,8 @@ import dev.grpo4j.core.policy.PlainLogProbComputer;
 import dev.grpo4j.core.policy.TokenLogProbs;
 import dev.grpo4j.core.rollout.RolloutBatch;
 import dev.grpo4j.core.rollout.RolloutGroup;
+import dev.grpo4j.core.testing.FreedMemory;
 import dev.grpo4j.prefix.model.CausalTransformer;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +78,7 @@ class GarbageCollectionDuringBackwardTest {
                                                     .build())
                                     .loss();
                     if (collectGarbage) {
-                        reuseFreedNativeMemory();
+                        FreedMemory.collectAndRefillWithNaN();
                     }
                     gc.backward(value);
                 }
@@ -93,22 +93,6 @@ class GarbageCollectionDuringBackwardTest {
                                 .toDoubleArray());
             }
             return out;
-        }
-    }
-
-    /** Lets the collector free unreachable direct buffers, then fills freed memory with NaN. */
-    private static void reuseFreedNativeMemory() throws InterruptedException {
-        List<ByteBuffer> junk = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(5);
-        }
-        for (int i = 0; i < 20_000; i++) {
-            ByteBuffer b = ByteBuffer.allocateDirect(8 + (i % 4) * 8);
-            while (b.remaining() >= 4) {
-                b.putFloat(Float.NaN);
-            }
-            junk.add(b);
         }
     }
 

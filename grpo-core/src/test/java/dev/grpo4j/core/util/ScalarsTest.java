@@ -8,9 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import dev.grpo4j.core.testing.FreedMemory;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -32,16 +30,7 @@ class ScalarsTest {
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray y = op.apply(x).sum();
-                List<ByteBuffer> junk = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    System.gc();
-                    Thread.sleep(5);
-                }
-                for (int i = 0; i < 20_000; i++) {
-                    ByteBuffer b = ByteBuffer.allocateDirect(8);
-                    b.putDouble(0, Double.NaN);
-                    junk.add(b);
-                }
+                FreedMemory.collectAndRefillWithNaN();
                 gc.backward(y);
             }
             return x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
